@@ -1,0 +1,158 @@
+"""The worker: runs one submission's cells inside the sandbox and answers calls with data.
+
+Protocol (length-prefixed JSON, see :mod:`.boundary`), requests on one pipe, replies on another:
+
+1. ``{"op": "run", "cells": [...], "skip": [...], "cell_timeout": s}``: the
+   worker executes each code cell in an in-process IPython shell (magics work, matplotlib uses
+   Agg), sending ``{"event": "cell", "index": i}`` before each cell and
+   ``{"event": "done", "errors": {i: text}}`` at the end. A cell that runs past ``cell_timeout``
+   is interrupted and recorded as an error; the parent kills the worker if that fails.
+2. ``{"op": "call", "fn": name, "args": [...], "kwargs": {...}, "post": ...}``: the worker calls
+   the notebook's function ``name`` and replies ``{"ok": true, "value": data}`` or
+   ``{"ok": false, "error": text, "value_error": bool}``. ``post`` names a trusted conversion
+   for results that cannot cross as they are (``{"sympy_eval": points}``).
+3. ``{"op": "bye"}``: exit.
+
+Nothing here judges anything: a reply is only data, and the trusted side decides what it is worth.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import signal
+import sys
+from typing import Any
+
+from . import boundary
+
+#: Longest error text sent back for one exception.
+MAX_ERROR_CHARS = 600
+
+
+class CellTimeout(BaseException):
+    """Raised inside a cell that ran past its time limit."""
+
+
+def describe(exc: BaseException) -> str:
+    """``Type: message`` for an exception, robust to a hostile ``__str__``."""
+    name = type(exc).__name__
+    try:
+        text = str(exc)
+    except BaseException:
+        text = ""
+    text = f"{name}: {text}" if text else name
+    return text[:MAX_ERROR_CHARS]
+
+
+def _on_alarm(signum: int, frame: Any) -> None:
+    raise CellTimeout
+
+
+def run_cells(
+    shell: Any, cells: list[str], skip: list[int], timeout: float, reply_fd: int
+) -> dict[str, str]:
+    """Execute the cells in order; return ``{str(index): error text}`` for failed cells."""
+    errors: dict[str, str] = {}
+    for index, source in enumerate(cells):
+        if index in skip:
+            errors[str(index)] = "skipped: this cell stopped the worker in an earlier attempt"
+            continue
+        boundary.send(reply_fd, {"event": "cell", "index": index})
+        signal.signal(signal.SIGALRM, _on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, timeout)
+        try:
+            result = shell.run_cell(source, store_history=False, silent=True)
+        except CellTimeout:
+            result = None
+            errors[str(index)] = f"timed out after {timeout:.1f} s"
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        if result is None:
+            continue
+        error = result.error_before_exec or result.error_in_exec
+        if isinstance(error, CellTimeout):
+            errors[str(index)] = f"timed out after {timeout:.1f} s"
+        elif error is not None:
+            errors[str(index)] = describe(error)
+    return errors
+
+
+def _sympy_eval(value: Any, points: list[dict[str, float]]) -> dict[str, Any]:
+    """Evaluate sympy expressions at given symbol values; report the symbols' assumptions."""
+    import sympy as sp
+
+    exprs = value if isinstance(value, tuple | list) else (value,)
+    if not all(isinstance(e, sp.Basic) for e in exprs):
+        raise TypeError("expected sympy expressions")
+    symbols = {}
+    for expr in exprs:
+        for sym in expr.free_symbols:
+            symbols[str(sym)] = sym
+    values = []
+    for expr in exprs:
+        row = []
+        for point in points:
+            subs = {symbols[name]: val for name, val in point.items() if name in symbols}
+            number = complex(sp.N(expr.subs(subs), 17))
+            row.append(number.real if number.imag == 0 else number)
+        values.append(row)
+    assumptions = {
+        name: {"real": bool(sym.is_real), "positive": bool(sym.is_positive)}
+        for name, sym in symbols.items()
+    }
+    return {"values": values, "symbols": assumptions}
+
+
+def serve_call(namespace: dict[str, Any], request: dict[str, Any]) -> dict[str, Any]:
+    """Call one notebook function as the request asks; never raises."""
+    name = request["fn"]
+    func = namespace.get(name)
+    if func is None:
+        return {
+            "ok": False,
+            "error": f"`{name}` is not defined in the notebook",
+            "value_error": False,
+        }
+    if not callable(func):
+        return {"ok": False, "error": f"`{name}` is not a function", "value_error": False}
+    try:
+        value = func(*request.get("args", []), **request.get("kwargs", {}))
+        post = request.get("post")
+        if post and "sympy_eval" in post:
+            value = _sympy_eval(value, post["sympy_eval"])
+        return {"ok": True, "value": boundary.to_data(value)}
+    except BaseException as exc:
+        return {"ok": False, "error": describe(exc), "value_error": isinstance(exc, ValueError)}
+
+
+def make_shell() -> Any:
+    """A fresh in-process IPython shell with a plain display and no history file."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance(colors="nocolor", history_load_length=0)
+    shell.history_manager.enabled = False
+    shell.enable_gui = lambda gui=None: None  # `%matplotlib inline` works; Agg draws off-screen
+    return shell
+
+
+def main(argv: list[str]) -> None:
+    """Entry point: ``argv = [prog, request_fd, reply_fd, comma-separated modules to preload]``."""
+    request_fd, reply_fd = int(argv[1]), int(argv[2])
+    os.environ["MPLBACKEND"] = "Agg"
+    for module in filter(None, argv[3].split(",")):
+        importlib.import_module(module)
+    shell = make_shell()
+    requests = os.fdopen(request_fd, "rb", buffering=0)
+    first = boundary.receive(requests)
+    errors = run_cells(
+        shell, first["cells"], first.get("skip", []), first["cell_timeout"], reply_fd
+    )
+    boundary.send(reply_fd, {"event": "done", "errors": errors})
+    while True:
+        request = boundary.receive(requests)
+        if request.get("op") == "bye":
+            break
+        boundary.send(reply_fd, serve_call(shell.user_ns, request))
+    sys.stdout.flush()
+    os._exit(0)

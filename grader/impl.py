@@ -1,0 +1,196 @@
+"""The ``impl`` object that hidden suites test: one implementation, reached through the boundary.
+
+``impl.lorentzian(x, eps)`` sends the call across and returns plain data. Two kinds exist:
+
+* :class:`WorkerImpl`: a submission's notebook executed in a sandboxed :class:`~.sandbox.Worker`,
+  with the current test's time budget enforced and the worker restarted after a kill.
+* :class:`LocalImpl`: functions in this process (``course_lib`` itself, or the nbgrader kernel's
+  namespace), with the same round trip through :func:`~.harness.boundary.roundtrip` so both
+  kinds hand the suite exactly the same kind of values.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from grader.harness import boundary, worker
+from grader.sandbox import Limits, Worker, WorkerError
+
+#: How many times one submission's worker may be started before calls fail outright.
+MAX_STARTS = 6
+#: Extra seconds the parent waits past a cell's limit before it kills the worker.
+KILL_GRACE = 5.0
+
+
+class SubmissionError(Exception):
+    """A call into the submission failed (raised, timed out, crashed); the message says how."""
+
+    def __init__(self, message: str, value_error: bool = False) -> None:
+        super().__init__(message)
+        self.value_error = value_error
+
+
+@dataclass
+class CallError:
+    """What :meth:`Impl.error_of` reports about a call expected to fail."""
+
+    raised: bool
+    value_error: bool
+    message: str
+
+    def describe(self) -> str:
+        return self.message if self.raised else "no exception"
+
+
+class Impl:
+    """Base: attribute access gives a proxy that calls the implementation's function."""
+
+    def _reply(self, request: dict[str, Any]) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def call(self, name: str, *args: Any, post: dict | None = None, **kwargs: Any) -> Any:
+        """Call ``name(*args, **kwargs)`` in the implementation; return the data it gave back."""
+        request = {"op": "call", "fn": name, "args": list(args), "kwargs": kwargs, "post": post}
+        reply = self._reply(request)
+        if not reply.get("ok"):
+            raise SubmissionError(
+                f"{name} failed: {reply['error']}", reply.get("value_error", False)
+            )
+        return reply["value"]
+
+    def error_of(self, name: str, *args: Any, **kwargs: Any) -> CallError:
+        """Call ``name`` expecting an exception; report whether and how it raised."""
+        try:
+            self.call(name, *args, **kwargs)
+        except SubmissionError as exc:
+            return CallError(True, exc.value_error, str(exc))
+        return CallError(False, False, "")
+
+    def __getattr__(self, name: str) -> Callable[..., Any]:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return lambda *args, **kwargs: self.call(name, *args, **kwargs)
+
+
+class LocalImpl(Impl):
+    """Functions of this process, called with plain-data arguments and plain-data results."""
+
+    def __init__(self, namespace: dict[str, Any]) -> None:
+        self.namespace = namespace
+
+    def _reply(self, request: dict[str, Any]) -> dict[str, Any]:
+        request = boundary.roundtrip(request)
+        return boundary.roundtrip(worker.serve_call(self.namespace, request))
+
+
+@dataclass
+class RunLog:
+    """What happened to a submission's worker: cell errors and the worst event seen."""
+
+    cell_errors: dict[int, str] = field(default_factory=dict)
+    events: list[str] = field(default_factory=list)
+    status: str = "ok"
+    load_seconds: float = 0.0
+
+    def note(self, status: str, event: str) -> None:
+        self.events.append(event)
+        if self.status == "ok" or status == "crashed":
+            self.status = status
+
+
+class WorkerImpl(Impl):
+    """A submission's notebook in a sandboxed worker.
+
+    The worker starts lazily at the first call; ``budget`` (seconds, set per test by the runner)
+    bounds each call, and a worker that hangs or dies is killed and started again (skipping a
+    cell that killed it) so that one bad function costs only its own tests.
+    """
+
+    def __init__(
+        self,
+        cells: list[str],
+        *,
+        preload: list[str],
+        cell_timeout: float,
+        limits: Limits,
+        device: str = "auto",
+        level: str | None = None,
+    ) -> None:
+        self.cells = cells
+        self.preload = preload
+        self.cell_timeout = cell_timeout
+        self.limits = limits
+        self.device = device
+        self.level = level
+        self.budget = 60.0
+        self.log = RunLog()
+        self._worker: Worker | None = None
+        self._skip: list[int] = []
+        self._starts = 0
+
+    def _start(self) -> Worker:
+        while self._starts < MAX_STARTS:
+            self._starts += 1
+            started = time.monotonic()
+            worker_ = Worker(
+                preload=self.preload, limits=self.limits, device=self.device, level=self.level
+            )
+            self.level = worker_.level
+            cell = -1
+            try:
+                worker_.send(
+                    {
+                        "op": "run",
+                        "cells": self.cells,
+                        "skip": self._skip,
+                        "cell_timeout": self.cell_timeout,
+                    }
+                )
+                while True:
+                    message = worker_.receive(self.cell_timeout + KILL_GRACE + 60.0 * (cell < 0))
+                    if message.get("event") == "cell":
+                        cell = int(message["index"])
+                        continue
+                    errors = message["errors"]
+                    break
+            except WorkerError as exc:
+                worker_.close()
+                if cell < 0:
+                    self.log.note("crashed", f"the worker could not start: {exc.detail}")
+                    break
+                self._skip.append(cell)
+                self.log.cell_errors[cell] = exc.detail
+                self.log.note(exc.kind, f"cell {cell + 1} stopped the worker ({exc})")
+                continue
+            self.log.load_seconds = time.monotonic() - started
+            for index, text in errors.items():
+                self.log.cell_errors.setdefault(int(index), text)
+                if text.startswith("timed out"):
+                    self.log.note("timeout", f"cell {int(index) + 1} {text}")
+            self._worker = worker_
+            return worker_
+        raise SubmissionError("the notebook could not be run (its worker was restarted too often)")
+
+    def _reply(self, request: dict[str, Any]) -> dict[str, Any]:
+        worker_ = self._worker or self._start()
+        try:
+            return worker_.request(request, self.budget)
+        except WorkerError as exc:
+            worker_.close()
+            self._worker = None
+            name = request["fn"]
+            if exc.kind == "timeout":
+                self.log.note("timeout", f"{name} exceeded its time limit of {self.budget:.1f} s")
+                raise SubmissionError(
+                    f"{name} did not return within the time limit of {self.budget:.1f} s"
+                ) from None
+            self.log.note(exc.kind, f"{name} stopped the worker ({exc})")
+            raise SubmissionError(f"{name} stopped the worker: {exc.detail}") from None
+
+    def close(self) -> None:
+        if self._worker is not None:
+            self._worker.close()
+            self._worker = None

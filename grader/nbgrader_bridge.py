@@ -1,0 +1,30 @@
+"""The hidden block of an nbgrader test cell: score one question with the same suite.
+
+Inside ``nbgrader autograde`` the hidden block runs in the student's kernel, so it has nbgrader's
+(weaker) isolation: the suite judges the kernel's functions through :class:`~.impl.LocalImpl`,
+which still passes every value through the data boundary. The cell's value is the points earned,
+which nbgrader reads as partial credit; nothing may be written to stderr, which nbgrader scores as
+an error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import warnings
+from typing import Any
+
+from grader.impl import LocalImpl
+from grader.runner import run_suite, score
+from grader.suites import load_assignment
+
+
+def hidden_score(assignment_name: str, question: str, namespace: dict[str, Any]) -> float:
+    """Points earned on ``question`` by the functions in ``namespace`` (a kernel's globals)."""
+    assignment = load_assignment(assignment_name)
+    sink = io.StringIO()
+    with warnings.catch_warnings(), contextlib.redirect_stderr(sink):
+        warnings.simplefilter("ignore")
+        results = run_suite(assignment, LocalImpl(namespace), only={question})
+    (earned,) = [q.score for q in score(assignment, results) if q.question == question]
+    return earned

@@ -1,0 +1,111 @@
+"""Reading submissions: find the notebooks, parse and validate them, pick the cells to run.
+
+Every failure here is a :class:`MalformedNotebook` with a sentence a student can act on; the
+batch turns it into a ``malformed`` record and moves on.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+#: Notebooks larger than this are not parsed (a plotted notebook is a few MB at most).
+MAX_NOTEBOOK_BYTES = 32 * 1024**2
+
+
+class MalformedNotebook(Exception):
+    """A submission that cannot be read as a notebook; the message says why."""
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One notebook to grade; ``name`` is its row in the gradebook."""
+
+    name: str
+    path: Path
+
+
+def read_code_cells(path: Path) -> list[str]:
+    """The code cells a submission runs, in order, without the autograder test cells.
+
+    Test cells (nbgrader ``grade`` without ``solution``) are left out: the hidden suite runs on
+    the trusted side, so whatever a student typed into them cannot affect the grade.
+    """
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise MalformedNotebook(f"cannot read the file: {exc.strerror}") from None
+    if size == 0:
+        raise MalformedNotebook("the file is empty")
+    if size > MAX_NOTEBOOK_BYTES:
+        raise MalformedNotebook(
+            f"the file is {size / 1024**2:.0f} MB, over the {MAX_NOTEBOOK_BYTES // 1024**2} MB "
+            "limit: clear the outputs (Kernel > Restart & Clear Output) and submit again"
+        )
+    try:
+        text = path.read_bytes().decode("utf-8")
+        json.loads(text)
+    except UnicodeDecodeError:
+        raise MalformedNotebook("the file is not text (is it a notebook?)") from None
+    except json.JSONDecodeError as exc:
+        raise MalformedNotebook(
+            f"the file is not valid JSON ({exc.msg} at line {exc.lineno}): it may be truncated; "
+            "save the notebook in Jupyter and submit again"
+        ) from None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            nb = nbformat.reads(text, as_version=4)
+            nbformat.validate(nb)
+    except Exception as exc:
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise MalformedNotebook(f"the file is not a valid Jupyter notebook: {first_line}") from None
+    cells = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("grade") and not meta.get("solution"):
+            continue
+        cells.append(cell.source)
+    return cells
+
+
+def _nbgrader_tree(folder: Path, assignment: str) -> list[Submission]:
+    found = []
+    for student in sorted(p for p in folder.iterdir() if p.is_dir()):
+        notebooks = sorted((student / assignment).glob("*.ipynb"))
+        if notebooks:
+            found.append(Submission(student.name, notebooks[0]))
+    return found
+
+
+def find_submissions(paths: list[Path], assignment: str) -> list[Submission]:
+    """Expand files and folders into submissions with unique names.
+
+    A folder whose sub-folders hold ``<student>/<assignment>/*.ipynb`` is an nbgrader
+    ``submitted/`` tree (one submission per student, named by student id); any other folder
+    contributes its ``*.ipynb`` files, named by file stem.
+    """
+    found: list[Submission] = []
+    for path in paths:
+        if path.is_dir():
+            tree = _nbgrader_tree(path, assignment)
+            if tree:
+                found += tree
+            else:
+                notebooks = sorted(path.glob("*.ipynb"))
+                found += [Submission(nb.stem, nb) for nb in notebooks]
+        else:
+            found.append(Submission(path.stem, path))
+    seen: dict[str, int] = {}
+    unique = []
+    for sub in found:
+        count = seen.get(sub.name, 0)
+        seen[sub.name] = count + 1
+        unique.append(sub if count == 0 else Submission(f"{sub.name}-{count + 1}", sub.path))
+    return unique

@@ -1,0 +1,179 @@
+"""The runner: pytest over one assignment's hidden suite with ``impl`` bound, and the scoring.
+
+Each test carries ``@pytest.mark.question(name, weight=1.0)``. A question scores
+``points * (passed weight) / (total weight)``, and 0 when any of its visible checks fails (as in
+nbgrader, where a failing visible assert errors the whole test cell). Failure text shown to
+students is the test's own message: assertion rewriting is off, so hidden inputs and test source
+never reach the feedback.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from grader import GraderError
+from grader.impl import Impl, SubmissionError
+from grader.suites import Assignment
+
+#: Per-test time limit used when no calibration is known for a test.
+DEFAULT_TEST_LIMIT = 60.0
+
+
+@dataclass
+class TestResult:
+    """One hidden test's outcome for one implementation."""
+
+    question: str
+    name: str
+    nodeid: str
+    weight: float
+    visible: bool
+    passed: bool
+    message: str
+    seconds: float
+
+
+@dataclass
+class QuestionScore:
+    question: str
+    score: float
+    max_score: float
+    tests: list[TestResult]
+
+
+def _describe_failure(exc: BaseException) -> str:
+    if isinstance(exc, AssertionError | SubmissionError):
+        text = str(exc) or "a check failed"
+    else:
+        text = f"the check could not run ({type(exc).__name__}: {exc})"
+    return text[:2000]
+
+
+class _SuitePlugin:
+    """Binds ``impl`` for the suite and records every test's outcome."""
+
+    def __init__(
+        self,
+        impl: Impl,
+        assignment: Assignment,
+        limits: dict[str, float],
+        default_limit: float,
+        only: set[str] | None,
+    ) -> None:
+        self._impl = impl
+        self.assignment = assignment
+        self.limits = limits
+        self.default_limit = default_limit
+        self.only = only
+        self.results: list[TestResult] = []
+        self.errors: list[str] = []
+        self._started: dict[str, float] = {}
+
+    @pytest.fixture
+    def impl(self) -> Impl:
+        return self._impl
+
+    def pytest_configure(self, config: pytest.Config) -> None:
+        config.addinivalue_line("markers", "question(name, weight=1.0, visible=False): grading")
+
+    def pytest_collection_modifyitems(
+        self, config: pytest.Config, items: list[pytest.Item]
+    ) -> None:
+        kept = []
+        for item in items:
+            marker = item.get_closest_marker("question")
+            if marker is None or marker.args[0] not in self.assignment.questions:
+                raise GraderError(f"suite test {item.nodeid} lacks a known question marker")
+            if self.only is None or marker.args[0] in self.only:
+                kept.append(item)
+        items[:] = kept
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            self.errors.append(f"cannot collect {report.nodeid}: {report.longreprtext[-500:]}")
+
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        limit = self.limits.get(item.nodeid, self.default_limit)
+        if hasattr(self._impl, "budget"):
+            self._impl.budget = limit
+        self._started[item.nodeid] = time.perf_counter()
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[Any]) -> None:
+        if call.when == "teardown":
+            return
+        if call.when == "setup" and call.excinfo is None:
+            return
+        marker = item.get_closest_marker("question")
+        seconds = time.perf_counter() - self._started.get(item.nodeid, time.perf_counter())
+        exc = call.excinfo.value if call.excinfo is not None else None
+        self.results.append(
+            TestResult(
+                question=marker.args[0],
+                name=item.name,
+                nodeid=item.nodeid,
+                weight=float(marker.kwargs.get("weight", 1.0)),
+                visible=bool(marker.kwargs.get("visible", False)),
+                passed=exc is None,
+                message="" if exc is None else _describe_failure(exc),
+                seconds=seconds,
+            )
+        )
+
+
+def run_suite(
+    assignment: Assignment,
+    impl: Impl,
+    *,
+    limits: dict[str, float] | None = None,
+    default_limit: float = DEFAULT_TEST_LIMIT,
+    only: set[str] | None = None,
+) -> list[TestResult]:
+    """Run the hidden suite of ``assignment`` against ``impl``; one result per test.
+
+    ``limits`` maps test node ids to seconds (from calibration); other tests get
+    ``default_limit``. ``only`` restricts the run to some questions.
+    """
+    plugin = _SuitePlugin(impl, assignment, limits or {}, default_limit, only)
+    args = [
+        str(assignment.suite_dir),
+        "-c",
+        os.devnull,
+        "--rootdir",
+        str(assignment.suite_dir),
+        "--assert=plain",
+        "--import-mode=importlib",
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:terminal",
+        "-p",
+        "no:timeout",
+        "-W",
+        "ignore",
+    ]
+    code = pytest.main(args, plugins=[plugin])
+    if plugin.errors or code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        raise GraderError(
+            f"the {assignment.name} suite did not run (pytest exit {int(code)}): "
+            + "; ".join(plugin.errors)
+        )
+    return plugin.results
+
+
+def score(assignment: Assignment, results: list[TestResult]) -> list[QuestionScore]:
+    """Per-question scores in contract order (see the module docstring for the rule)."""
+    scores = []
+    for question, points in assignment.questions.items():
+        tests = [r for r in results if r.question == question]
+        total = sum(r.weight for r in tests)
+        earned = sum(r.weight for r in tests if r.passed)
+        gated = any(r.visible and not r.passed for r in tests)
+        value = 0.0 if gated or total == 0 else points * earned / total
+        scores.append(QuestionScore(question, round(value, 4), float(points), tests))
+    return scores

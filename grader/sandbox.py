@@ -1,0 +1,344 @@
+"""The sandbox: one fresh, confined worker process per submission.
+
+Isolation levels, best first (the grader prints the one it used and ``results.json`` records it):
+
+``bubblewrap+cgroup``
+    ``bwrap --unshare-all`` (no network, own pid/ipc/uts namespaces), running as ``nobody``, seeing
+    only the interpreter, the third-party packages and the harness, read-only, with a size-capped
+    private ``/tmp``; plus a cgroup capping its process count and memory (root only).
+``bubblewrap``
+    The same without the cgroup.
+``rlimits``
+    A plain subprocess in its own session and temp directory. Used where ``bwrap`` is missing or
+    refuses to run (a laptop, a non-root CI). The project files stay readable from it.
+
+In every level: rlimits on address space, CPU time, file size, core dumps and (where the kernel
+enforces it for the calling user) processes; a scrubbed environment; ``python -I -S`` so neither
+``PYTHONPATH`` nor the editable install's ``.pth`` can make ``course_lib`` or ``grader``
+importable; every process of the worker killed at the end.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import importlib.util
+import os
+import resource
+import select
+import shutil
+import signal
+import site
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from grader.harness import boundary
+
+HARNESS_DIR = Path(__file__).resolve().parent / "harness"
+#: Where the harness package appears inside the bubblewrap sandbox.
+SANDBOX_HARNESS_ROOT = "/opt/course-grade"
+CGROUP_ROOTS = {"pids": Path("/sys/fs/cgroup/pids"), "memory": Path("/sys/fs/cgroup/memory")}
+NOBODY = 65534
+LOG_TAIL_BYTES = 2000
+_NO_CACHE = shutil.ignore_patterns("__pycache__")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Per-worker resource caps."""
+
+    memory_bytes: int = 6 * 1024**3
+    cpu_seconds: int = 900
+    processes: int = 128
+    file_bytes: int = 64 * 1024**2
+    tmp_bytes: int = 512 * 1024**2
+
+
+class WorkerError(Exception):
+    """The worker stopped answering: it died, timed out or broke the protocol."""
+
+    def __init__(self, kind: str, detail: str) -> None:
+        super().__init__(f"{kind}: {detail}")
+        self.kind = kind  # "timeout", "crashed" or "protocol"
+        self.detail = detail
+
+
+def _bwrap_base() -> list[str]:
+    args = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session"]
+    args += ["--uid", str(NOBODY), "--gid", str(NOBODY)]
+    args += ["--ro-bind", "/usr", "/usr"]
+    for top in ("lib", "lib64", "bin", "sbin"):
+        path = Path("/") / top
+        if path.is_symlink():
+            args += ["--symlink", os.readlink(path), str(path)]
+        elif path.is_dir():
+            args += ["--ro-bind", str(path), str(path)]
+    if Path("/etc/fonts").is_dir():
+        args += ["--ro-bind", "/etc/fonts", "/etc/fonts"]
+    args += ["--proc", "/proc", "--dev", "/dev"]
+    return args
+
+
+@functools.cache
+def bwrap_works() -> bool:
+    """Whether ``bwrap`` is installed and can start a confined process here."""
+    if shutil.which("bwrap") is None:
+        return False
+    probe = [*_bwrap_base(), "--", "/bin/true"]
+    try:
+        return subprocess.run(probe, capture_output=True, timeout=20).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+@functools.cache
+def cgroups_work() -> bool:
+    """Whether this process may create cgroups for the pids and memory controllers."""
+    try:
+        for root in CGROUP_ROOTS.values():
+            probe = root / f"course-grade-probe-{os.getpid()}"
+            probe.mkdir()
+            probe.rmdir()
+        return True
+    except OSError:
+        return False
+
+
+def isolation_level() -> str:
+    """The best isolation available on this machine (see the module docstring)."""
+    if not bwrap_works():
+        return "rlimits"
+    return "bubblewrap+cgroup" if cgroups_work() else "bubblewrap"
+
+
+def _package_dirs(*names: str) -> list[Path]:
+    dirs = []
+    for name in names:
+        spec = importlib.util.find_spec(name)
+        for location in (spec.submodule_search_locations or []) if spec else []:
+            dirs.append(Path(location).resolve())
+    return dirs
+
+
+def _site_packages() -> list[str]:
+    return [p for p in site.getsitepackages() if Path(p).is_dir()]
+
+
+def _bootstrap(harness_root: str, paths: list[str]) -> str:
+    return (
+        "import sys;"
+        f"sys.path[:0]=[{harness_root!r}];sys.path.extend({paths!r});"
+        "from harness.worker import main;main(sys.argv)"
+    )
+
+
+def _bwrap_command(limits: Limits, device: str) -> list[str]:
+    args = _bwrap_base()
+    prefixes = {Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve()}
+    for prefix in sorted(prefixes):
+        if not str(prefix).startswith("/usr/"):
+            args += ["--ro-bind", str(prefix), str(prefix)]
+    if Path(sys.prefix) != Path(sys.prefix).resolve():
+        args += ["--ro-bind", sys.prefix, sys.prefix]
+    bound = [*prefixes, Path("/usr")]
+    for hidden in _package_dirs("course_lib", "grader"):
+        if any(hidden.is_relative_to(b) for b in bound):
+            args += ["--tmpfs", str(hidden)]
+    args += ["--ro-bind", str(HARNESS_DIR), f"{SANDBOX_HARNESS_ROOT}/harness"]
+    args += ["--size", str(limits.tmp_bytes), "--tmpfs", "/tmp", "--chdir", "/tmp"]
+    if device != "cpu":
+        for node in sorted(Path("/dev").glob("nvidia*")):
+            args += ["--dev-bind", str(node), str(node)]
+    bootstrap = _bootstrap(SANDBOX_HARNESS_ROOT, _site_packages())
+    return [*args, "--", sys.executable, "-I", "-S", "-c", bootstrap]
+
+
+class _Cgroup:
+    """A pair of v1 cgroups (pids, memory) for one worker, removed on close."""
+
+    def __init__(self, limits: Limits) -> None:
+        name = f"course-grade-{os.getpid()}-{time.monotonic_ns()}"
+        self.dirs = [root / name for root in CGROUP_ROOTS.values()]
+        for path in self.dirs:
+            path.mkdir()
+        (self.dirs[0] / "pids.max").write_text(str(limits.processes))
+        (self.dirs[1] / "memory.limit_in_bytes").write_text(str(limits.memory_bytes))
+
+    def join(self) -> None:
+        """Put the calling process into both cgroups (run in the child before exec)."""
+        for path in self.dirs:
+            (path / "cgroup.procs").write_text(str(os.getpid()))
+
+    def kill_all(self) -> None:
+        for _ in range(50):
+            pids = [int(p) for p in (self.dirs[0] / "cgroup.procs").read_text().split()]
+            if not pids:
+                break
+            for pid in pids:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+            time.sleep(0.02)
+        for path in self.dirs:
+            with contextlib.suppress(OSError):
+                path.rmdir()
+
+
+def scrubbed_env(device: str) -> dict[str, str]:
+    """The worker's whole environment: nothing of the grader's leaks in."""
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": "/tmp",
+        "TMPDIR": "/tmp",
+        "LANG": "C.UTF-8",
+        "MPLBACKEND": "Agg",
+        "MPLCONFIGDIR": "/tmp/mpl",
+        "IPYTHONDIR": "/tmp/ipython",
+        "OMP_NUM_THREADS": "1",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "COURSE_DEVICE": device,
+    }
+    if device == "cpu":
+        env["CUDA_VISIBLE_DEVICES"] = ""
+    return env
+
+
+class Worker:
+    """One sandboxed worker process and its request/reply channel."""
+
+    def __init__(
+        self, *, preload: list[str], limits: Limits, device: str = "auto", level: str | None = None
+    ) -> None:
+        self.limits = limits
+        self.level = level or isolation_level()
+        self._tmp = tempfile.TemporaryDirectory(prefix="course-grade-worker-")
+        workdir = Path(self._tmp.name)
+        self.log_path = workdir / "output.log"
+        req_r, self._req_w = os.pipe()
+        self._rep_r, rep_w = os.pipe()
+        self._cgroup = _Cgroup(limits) if self.level.endswith("+cgroup") else None
+        if self.level.startswith("bubblewrap"):
+            command = _bwrap_command(limits, device)
+            cwd = workdir
+        else:
+            cwd = workdir / "home"
+            cwd.mkdir()
+            shutil.copytree(HARNESS_DIR, workdir / "opt" / "harness", ignore=_NO_CACHE)
+            bootstrap = _bootstrap(str(workdir / "opt"), _site_packages())
+            command = [sys.executable, "-I", "-S", "-c", bootstrap]
+        command += [str(req_r), str(rep_w), ",".join(preload)]
+        env = scrubbed_env(device)
+        if not self.level.startswith("bubblewrap"):
+            env.update(HOME=str(cwd), TMPDIR=str(cwd), MPLCONFIGDIR=str(cwd / ".mpl"))
+            env["IPYTHONDIR"] = str(cwd / ".ipython")
+        with open(self.log_path, "wb") as log:
+            self.process = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                pass_fds=(req_r, rep_w),
+                cwd=cwd,
+                env=env,
+                start_new_session=True,
+                preexec_fn=self._in_child,
+            )
+        os.close(req_r)
+        os.close(rep_w)
+        self._buffer = b""
+
+    def _in_child(self) -> None:
+        if self._cgroup is not None:
+            self._cgroup.join()
+        lim = self.limits
+        for which, value in (
+            (resource.RLIMIT_AS, lim.memory_bytes),
+            (resource.RLIMIT_CPU, lim.cpu_seconds),
+            (resource.RLIMIT_FSIZE, lim.file_bytes),
+            (resource.RLIMIT_CORE, 0),
+        ):
+            resource.setrlimit(which, (value, value))
+        if os.getuid() != 0:
+            resource.setrlimit(resource.RLIMIT_NPROC, (lim.processes, lim.processes))
+
+    def send(self, message: Any) -> None:
+        try:
+            boundary.send(self._req_w, message)
+        except OSError as exc:
+            raise self._died(f"could not send a request ({exc.strerror})") from None
+
+    def receive(self, timeout: float) -> Any:
+        """Next message from the worker, or :class:`WorkerError` after ``timeout`` seconds."""
+        header = self._read_exact(boundary.HEADER.size, timeout)
+        (size,) = boundary.HEADER.unpack(header)
+        if size > boundary.MAX_MESSAGE_BYTES:
+            raise WorkerError("protocol", f"reply of {size} bytes is too large")
+        try:
+            return boundary.decode(self._read_exact(size, timeout))
+        except boundary.BoundaryError as exc:
+            raise WorkerError("protocol", str(exc)) from None
+
+    def request(self, message: Any, timeout: float) -> Any:
+        self.send(message)
+        return self.receive(timeout)
+
+    def _read_exact(self, size: int, timeout: float) -> bytes:
+        deadline = time.monotonic() + timeout
+        while len(self._buffer) < size:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise WorkerError("timeout", f"no answer within {timeout:.1f} s")
+            ready, _, _ = select.select([self._rep_r], [], [], left)
+            if not ready:
+                continue
+            chunk = os.read(self._rep_r, max(65536, size - len(self._buffer)))
+            if not chunk:
+                raise self._died("the worker exited")
+            self._buffer += chunk
+        data, self._buffer = self._buffer[:size], self._buffer[size:]
+        return data
+
+    def _died(self, what: str) -> WorkerError:
+        try:
+            code = self.process.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            code = None
+        if code is not None and code < 0:
+            what += f" (killed by {signal.Signals(-code).name})"
+        elif code is not None:
+            what += f" (exit status {code})"
+        return WorkerError("crashed", what)
+
+    def log_tail(self) -> str:
+        """The last bytes the worker printed, for diagnostics (never shown to other students)."""
+        try:
+            with open(self.log_path, "rb") as log:
+                log.seek(max(0, self.log_path.stat().st_size - LOG_TAIL_BYTES))
+                return log.read().decode("utf-8", "replace")
+        except OSError:
+            return ""
+
+    def close(self) -> None:
+        """Kill every process of the worker and remove its files."""
+        with contextlib.suppress(OSError):
+            boundary.send(self._req_w, {"op": "bye"})
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=5)
+        if self._cgroup is not None:
+            self._cgroup.kill_all()
+        for fd in (self._req_w, self._rep_r):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self._tmp.cleanup()
+
+    def __enter__(self) -> Worker:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
