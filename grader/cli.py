@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             assignment = load_assignment(args.assignment)
             write_reports(assignment, results, args.out)
-            print_table(assignment, results, Console())
+            print_table(assignment, results, Console(width=None if console.is_terminal else 180))
             console.print(f"reports written to {args.out}")
             return 2 if any(r.status == "grader-error" for r in results) else 0
         if args.command == "validate":

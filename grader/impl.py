@@ -106,7 +106,9 @@ class WorkerImpl(Impl):
 
     The worker starts lazily at the first call; ``budget`` (seconds, set per test by the runner)
     bounds each call, and a worker that hangs or dies is killed and started again (skipping a
-    cell that killed it) so that one bad function costs only its own tests.
+    cell that killed it) so that one bad function costs only its own tests. A function that hung
+    or killed the worker once is not called again: its later calls fail at once with the same
+    reason, so a hanging function costs one time limit, not one per test.
     """
 
     def __init__(
@@ -130,6 +132,7 @@ class WorkerImpl(Impl):
         self._worker: Worker | None = None
         self._skip: list[int] = []
         self._starts = 0
+        self._broken: dict[str, str] = {}
 
     def _start(self) -> Worker:
         while self._starts < MAX_STARTS:
@@ -175,20 +178,23 @@ class WorkerImpl(Impl):
         raise SubmissionError("the notebook could not be run (its worker was restarted too often)")
 
     def _reply(self, request: dict[str, Any]) -> dict[str, Any]:
+        name = request["fn"]
+        if name in self._broken:
+            raise SubmissionError(f"{self._broken[name]} (not called again)")
         worker_ = self._worker or self._start()
         try:
             return worker_.request(request, self.budget)
         except WorkerError as exc:
             worker_.close()
             self._worker = None
-            name = request["fn"]
             if exc.kind == "timeout":
                 self.log.note("timeout", f"{name} exceeded its time limit of {self.budget:.1f} s")
-                raise SubmissionError(
-                    f"{name} did not return within the time limit of {self.budget:.1f} s"
-                ) from None
-            self.log.note(exc.kind, f"{name} stopped the worker ({exc})")
-            raise SubmissionError(f"{name} stopped the worker: {exc.detail}") from None
+                text = f"{name} did not return within the time limit of {self.budget:.1f} s"
+            else:
+                self.log.note(exc.kind, f"{name} stopped the worker ({exc})")
+                text = f"{name} stopped the worker: {exc.detail}"
+            self._broken[name] = text
+            raise SubmissionError(text) from None
 
     def close(self) -> None:
         if self._worker is not None:

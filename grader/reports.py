@@ -119,17 +119,19 @@ def write_reports(assignment: Assignment, results: list[SubmissionResult], out: 
 def print_table(assignment: Assignment, results: list[SubmissionResult], console: Console) -> None:
     """The score table: one row per submission, one column per question."""
     table = Table(title=f"{assignment.name} ({len(results)} submissions)")
-    table.add_column("submission")
+    table.add_column("submission", no_wrap=True)
     for q in assignment.questions:
         table.add_column(q, justify="right")
-    table.add_column("total", justify="right")
-    table.add_column("status")
+    table.add_column("total", justify="right", no_wrap=True)
+    table.add_column("status", no_wrap=True)
     for r in results:
-        status = r.status if not r.reason else f"{r.status}: {r.reason}"
         table.add_row(
             r.name,
             *(f"{q.score:g}" for q in r.questions),
             f"{r.total:g}/{assignment.max_total:g}",
-            status[:80],
+            r.status,
         )
     console.print(table)
+    for r in results:
+        if r.reason:
+            console.print(f"{r.name}: {r.status}: {r.reason}", highlight=False)

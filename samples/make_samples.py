@@ -1,0 +1,53 @@
+"""Make the bundled hw01 sample submissions from the student notebook, as students would.
+
+* ``full_marks``: every stub filled with a correct implementation (the reference's);
+* ``partial``: two functions wrong in plausible ways (mutants), one left as the stub;
+* ``broken``: a full-marks notebook cut off halfway, as an interrupted upload leaves it.
+
+    .venv/bin/python samples/make_samples.py
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from pathlib import Path
+
+import nbformat
+
+from grader.layout import release_notebook
+from grader.suites import load_assignment
+
+HW01 = "hw01_delta_sequences"
+OUT = Path(__file__).resolve().parent / HW01
+
+
+def filled(replace: dict[str, str]) -> nbformat.NotebookNode:
+    """The student notebook with the function cells named in ``replace`` rewritten."""
+    nb = nbformat.read(release_notebook(HW01), as_version=4)
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id in replace:
+            cell.source = replace[grade_id]
+    return nb
+
+
+def main() -> None:
+    assignment = load_assignment(HW01)
+    module = importlib.import_module(assignment.reference)
+    correct = {q: inspect.getsource(getattr(module, q)) for q in assignment.questions}
+    mutants = {m.name: m for m in assignment.mutants}
+    partial = dict(correct)
+    for name in ("sinc_nan_at_zero", "pairing_truncated"):
+        partial[mutants[name].question] = mutants[name].source
+    del partial["lorentzian_sympy"]
+    OUT.mkdir(exist_ok=True)
+    nbformat.write(filled(correct), OUT / "full_marks.ipynb")
+    nbformat.write(filled(partial), OUT / "partial.ipynb")
+    text = (OUT / "full_marks.ipynb").read_bytes()
+    (OUT / "broken.ipynb").write_bytes(text[: len(text) // 2])
+    print(f"wrote full_marks, partial and broken to {OUT}")
+
+
+if __name__ == "__main__":
+    main()

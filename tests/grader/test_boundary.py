@@ -1,0 +1,93 @@
+"""The data boundary: what may cross, what may not, and that lies turn into plain data."""
+
+import numpy as np
+import pytest
+
+from grader.harness import boundary
+from grader.harness.testfns import Fn
+
+
+@pytest.mark.parametrize(
+    "value",
+    [None, True, 3, -2.5, float("inf"), 1 + 2j, "text", [1, [2.0]], (1, "a"), {"k": [1, 2]}],
+)
+def test_plain_values_round_trip_unchanged(value):
+    assert boundary.roundtrip(value) == value
+    assert type(boundary.roundtrip(value)) is type(value)
+
+
+@pytest.mark.parametrize("dtype", ["bool", "int32", "uint8", "float32", "float64", "complex128"])
+def test_arrays_round_trip_with_dtype_and_shape(dtype):
+    arr = (np.arange(6).reshape(2, 3) % 2).astype(dtype)
+    back = boundary.roundtrip(arr)
+    assert type(back) is np.ndarray and back.dtype == arr.dtype and back.shape == (2, 3)
+    assert np.array_equal(back, arr)
+
+
+def test_test_functions_cross_as_name_and_parameters():
+    back = boundary.roundtrip(Fn("gauss", a=1.0))
+    assert back == Fn("gauss", a=1.0)
+    assert back(1.0) == 1.0
+
+
+def test_float_subclass_with_rigged_comparison_becomes_a_plain_float():
+    class Liar(float):
+        def __eq__(self, other):
+            return True
+
+        __hash__ = float.__hash__
+
+    back = boundary.roundtrip(Liar(2.0))
+    assert type(back) is float and back == 2.0 and back != 3.0
+
+
+def test_ndarray_subclass_becomes_a_plain_array():
+    class Rigged(np.ndarray):
+        def __eq__(self, other):
+            return np.ones(self.shape, bool)
+
+    back = boundary.roundtrip(np.zeros(3).view(Rigged))
+    assert type(back) is np.ndarray
+    assert not np.any(back == 1.0)
+
+
+def test_object_with_lying_eq_cannot_cross():
+    class AlwaysEqual:
+        def __eq__(self, other):
+            return True
+
+    with pytest.raises(boundary.BoundaryError, match="AlwaysEqual"):
+        boundary.to_data(AlwaysEqual())
+
+
+def test_lying_array_protocol_yields_only_the_numbers_it_claims():
+    class Claims:
+        def __array__(self, dtype=None, copy=None):
+            return np.array([1.0, 2.0])
+
+    back = boundary.roundtrip(Claims())
+    assert type(back) is np.ndarray and back.tolist() == [1.0, 2.0]
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        b'{"__ndarray__": "AAAA", "dtype": "|O", "shape": [1]}',
+        b'{"__ndarray__": "AAAA", "dtype": "<f8", "shape": [5]}',
+        b'{"__pickle__": "gASVAAAAAAAAAAA="}',
+        b'{"__fn__": "os.system", "params": {}}',
+        b"not json",
+        b"[" * 100 + b"]" * 100,
+    ],
+)
+def test_decode_rejects_anything_but_plain_data(payload):
+    with pytest.raises((boundary.BoundaryError, ValueError)):
+        boundary.decode(payload)
+
+
+def test_deep_nesting_is_refused():
+    deep = []
+    for _ in range(boundary.MAX_DEPTH + 5):
+        deep = [deep]
+    with pytest.raises(boundary.BoundaryError, match="nested"):
+        boundary.to_data(deep)

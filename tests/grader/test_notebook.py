@@ -1,0 +1,65 @@
+"""Reading submissions: clear reasons for broken files, test cells left out, names unique."""
+
+import json
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+from grader.notebook import MalformedNotebook, find_submissions, read_code_cells
+
+
+def write_nb(path, cells):
+    nbformat.write(new_notebook(cells=cells), path)
+    return path
+
+
+def test_autograder_test_cells_are_not_run(tmp_path):
+    test_cell = new_code_cell("assert False")
+    test_cell.metadata["nbgrader"] = {
+        "grade": True,
+        "solution": False,
+        "grade_id": "t",
+        "points": 1,
+    }
+    path = write_nb(tmp_path / "a.ipynb", [new_code_cell("x = 1"), test_cell])
+    assert read_code_cells(path) == ["x = 1"]
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"", "empty"),
+        (b'{"cells": [', "not valid JSON"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "not text"),
+        (json.dumps({"cells": "nope"}).encode(), "not a valid Jupyter notebook"),
+    ],
+)
+def test_broken_files_get_a_reason(tmp_path, content, reason):
+    path = tmp_path / "bad.ipynb"
+    path.write_bytes(content)
+    with pytest.raises(MalformedNotebook, match=reason):
+        read_code_cells(path)
+
+
+def test_truncated_notebook_is_malformed(tmp_path):
+    path = write_nb(tmp_path / "t.ipynb", [new_code_cell("x = 1")])
+    path.write_bytes(path.read_bytes()[:-40])
+    with pytest.raises(MalformedNotebook, match="truncated"):
+        read_code_cells(path)
+
+
+def test_nbgrader_submitted_tree_is_one_submission_per_student(tmp_path):
+    for student in ("alice", "bob"):
+        folder = tmp_path / student / "hw"
+        folder.mkdir(parents=True)
+        write_nb(folder / "hw.ipynb", [new_code_cell("x = 1")])
+    subs = find_submissions([tmp_path], "hw")
+    assert [s.name for s in subs] == ["alice", "bob"]
+
+
+def test_duplicate_stems_get_unique_names(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    paths = [write_nb(tmp_path / d / "x.ipynb", []) for d in ("a", "b")]
+    assert [s.name for s in find_submissions(paths, "hw")] == ["x", "x-2"]

@@ -1,0 +1,102 @@
+"""The sandbox: what a worker can and cannot do, at each isolation level this machine has."""
+
+import socket
+import threading
+
+import pytest
+
+from grader.layout import ROOT
+from grader.sandbox import Limits, Worker, WorkerError, bwrap_works, isolation_level
+
+LEVELS = ["rlimits", *(["bubblewrap"] if bwrap_works() else [])]
+needs_bwrap = pytest.mark.skipif(not bwrap_works(), reason="bubblewrap is not usable here")
+
+
+def run(cells, level, timeout=5.0):
+    worker = Worker(preload=["numpy"], limits=Limits(), level=level)
+    worker.send({"op": "run", "cells": cells, "skip": [], "cell_timeout": timeout})
+    while True:
+        message = worker.receive(60)
+        if message.get("event") == "done":
+            return worker, message["errors"]
+
+
+def call(worker, source_name, *args):
+    return worker.request({"op": "call", "fn": source_name, "args": list(args)}, 30)
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_project_packages_are_not_importable(level):
+    worker, errors = run(["import course_lib", "import grader", "import harness"], level)
+    worker.close()
+    assert "No module named 'course_lib'" in errors["0"]
+    assert "No module named 'grader'" in errors["1"]
+    assert "2" not in errors
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_infinite_loop_in_a_cell_is_interrupted(level):
+    worker, errors = run(["while True: pass", "def f():\n    return 7"], level, timeout=1.0)
+    assert errors["0"].startswith("timed out")
+    assert call(worker, "f") == {"ok": True, "value": 7}
+    worker.close()
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_hard_exit_is_reported_as_a_crash(level):
+    worker, _ = run(["import os\ndef f():\n    os._exit(3)"], level)
+    with pytest.raises(WorkerError) as info:
+        call(worker, "f")
+    worker.close()
+    assert info.value.kind == "crashed" and "exit status 3" in info.value.detail
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_environment_is_scrubbed(level, monkeypatch):
+    monkeypatch.setenv("COURSE_GRADE_SECRET", "x")
+    worker, _ = run(["import os\ndef env():\n    return sorted(os.environ)"], level)
+    names = call(worker, "env")["value"]
+    worker.close()
+    assert "COURSE_GRADE_SECRET" not in names and "PYTHONPATH" not in names
+
+
+@needs_bwrap
+def test_bubblewrap_hides_the_project_and_runs_as_nobody():
+    secrets = [
+        str(ROOT / "course_lib" / "delta.py"),
+        str(ROOT / "grader" / "suites"),
+        str(ROOT / "solutions"),
+    ]
+    worker, _ = run(
+        ["import os\ndef probe(paths):\n    return [os.getuid(), *map(os.path.exists, paths)]"],
+        "bubblewrap",
+    )
+    uid, *visible = call(worker, "probe", secrets)["value"]
+    worker.close()
+    assert uid == 65534
+    assert visible == [False, False, False]
+
+
+@needs_bwrap
+def test_bubblewrap_has_no_network_even_to_loopback():
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    port = server.getsockname()[1]
+    threading.Thread(target=lambda: server.accept(), daemon=True).start()
+    worker, _ = run(
+        [
+            "import socket\ndef connect(port):\n    try:\n        socket.create_connection("
+            "('127.0.0.1', port), timeout=2)\n        return 'connected'\n"
+            "    except OSError as e:\n        return type(e).__name__"
+        ],
+        "bubblewrap",
+    )
+    outcome = call(worker, "connect", port)["value"]
+    worker.close()
+    server.close()
+    assert outcome != "connected"
+
+
+def test_isolation_level_is_named():
+    assert isolation_level() in {"rlimits", "bubblewrap", "bubblewrap+cgroup"}

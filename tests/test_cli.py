@@ -1,0 +1,78 @@
+"""The course-grade command line, run as a user would: in a subprocess."""
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from grader.layout import ROOT
+from grader.suites import load_assignment
+
+HW01 = "hw01_delta_sequences"
+SAMPLES = ROOT / "samples" / HW01
+
+
+def course_grade(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "grader", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+
+
+@pytest.mark.slow
+def test_grade_samples_writes_gradebook_results_and_feedback(tmp_path):
+    done = course_grade("grade", HW01, str(SAMPLES), "--out", str(tmp_path))
+    assert done.returncode == 0, done.stderr[-3000:]
+    text = (tmp_path / "grades.csv").read_text()
+    rows = list(csv.DictReader(text.splitlines()))
+    header = text.splitlines()[0].split(",")
+    assignment = load_assignment(HW01)
+    assert header == ["submission", *assignment.questions, "total", "max_total", "status"]
+    by_name = {row["submission"]: row for row in rows}
+    assert float(by_name["full_marks"]["total"]) == assignment.max_total
+    assert 0 < float(by_name["partial"]["total"]) < assignment.max_total
+    assert by_name["broken"]["status"] == "malformed"
+    for name in by_name:
+        results = json.loads((tmp_path / name / "results.json").read_text())
+        assert {"score", "execution_time", "tests"} <= set(results)
+        assert results["score"] == pytest.approx(float(by_name[name]["total"]))
+        for test in results["tests"]:
+            assert {"name", "score", "max_score", "status", "output", "visibility"} <= set(test)
+        feedback = (tmp_path / name / "feedback.md").read_text()
+        assert "impl." not in feedback and "assert_close" not in feedback
+    assert "isolation:" in done.stderr
+
+
+def test_unknown_assignment_is_a_clear_error(tmp_path):
+    done = course_grade("grade", "hw99_nope", str(SAMPLES), "--out", str(tmp_path))
+    assert done.returncode == 2
+    assert "unknown assignment 'hw99_nope'" in done.stderr
+
+
+def test_missing_submission_path_is_a_clear_error(tmp_path):
+    done = course_grade("grade", HW01, str(tmp_path / "nothing"), "--out", str(tmp_path))
+    assert done.returncode == 2 and "no such file or folder" in done.stderr
+
+
+def test_bad_jobs_value_is_a_clear_error(tmp_path):
+    done = course_grade("grade", HW01, str(SAMPLES), "--out", str(tmp_path), "--jobs", "0")
+    assert done.returncode == 2 and "--jobs must be at least 1" in done.stderr
+
+
+@pytest.mark.slow
+def test_build_check_is_clean():
+    done = course_grade("build", "--check")
+    assert done.returncode == 0, done.stderr[-3000:]
+
+
+@pytest.mark.slow
+def test_validate_hw01_passes_and_prints_its_table():
+    done = course_grade("validate", HW01)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "reference" in done.stdout and "mutant" in done.stdout
