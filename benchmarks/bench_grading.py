@@ -21,6 +21,7 @@ from pathlib import Path
 
 from grader.calibrate import load_limits, resolve_device
 from grader.layout import ROOT, solution_notebook
+from grader.nbgrader_bridge import RECOMMENDED_CONFIG
 from grader.suites import load_assignment
 
 HW01 = "hw01_delta_sequences"
@@ -44,6 +45,7 @@ def main() -> None:
     load_limits(assignment, resolve_device("auto"))
     with tempfile.TemporaryDirectory(prefix="bench-grading-") as tmp:
         course = Path(tmp)
+        (course / "nbgrader_config.py").write_text("c = get_config()\n" + RECOMMENDED_CONFIG)
         (course / "source" / HW01).mkdir(parents=True)
         shutil.copy(solution_notebook(HW01), course / "source" / HW01 / f"{HW01}.ipynb")
         nbgrader = [sys.executable, "-m", "nbgrader"]

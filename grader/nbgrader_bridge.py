@@ -18,6 +18,19 @@ from grader.impl import LocalImpl
 from grader.runner import run_suite, score
 from grader.suites import load_assignment
 
+#: What an instructor adds to ``nbgrader_config.py``: feedback without the hidden blocks, and
+#: one-line tracebacks, since IPython's default context lines would print the hidden block that
+#: follows a failing visible check.
+RECOMMENDED_CONFIG = """\
+c.Execute.timeout = 300
+c.Execute.extra_arguments = ["--InteractiveShell.xmode=Minimal"]
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "nbgrader.preprocessors.ClearHiddenTests",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]
+"""
+
 
 def hidden_score(assignment_name: str, question: str, namespace: dict[str, Any]) -> float:
     """Points earned on ``question`` by the functions in ``namespace`` (a kernel's globals)."""

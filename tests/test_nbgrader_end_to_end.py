@@ -14,21 +14,13 @@ import pytest
 from grader.calibrate import load_limits
 from grader.grading import grade_submission
 from grader.layout import release_notebook, solution_notebook
+from grader.nbgrader_bridge import RECOMMENDED_CONFIG
 from grader.notebook import Submission
 from grader.validate import mutant_notebook
 
 HW01 = "hw01_delta_sequences"
 HIDDEN_MARKERS = ("BEGIN HIDDEN TESTS", "hidden_score")
-CONFIG = """\
-c = get_config()
-c.CourseDirectory.root = {root!r}
-c.Execute.timeout = 300
-c.GenerateFeedback.preprocessors = [
-    "nbgrader.preprocessors.GetGrades",
-    "nbgrader.preprocessors.ClearHiddenTests",
-    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
-]
-"""
+CONFIG = "c = get_config()\nc.CourseDirectory.root = {root!r}\n" + RECOMMENDED_CONFIG
 
 pytestmark = pytest.mark.slow
 
