@@ -4,7 +4,7 @@ Both grade the same notebooks (copies of the bundled full-marks and partial samp
 side by side; the script prints each one's seconds per submission, the ratio, and whether the
 scores agree. Calibration is done (and cached) before the timing starts, as in a real course.
 
-    .venv/bin/python benchmarks/bench_grading.py [--copies N] [--jobs J]
+    .venv/bin/python benchmarks/bench_grading.py [--copies N] [--jobs J] [--samples NAME...]
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from grader.nbgrader_bridge import RECOMMENDED_CONFIG
 from grader.suites import load_assignment
 
 HW01 = "hw01_delta_sequences"
-SAMPLES = ["full_marks", "partial"]
 
 
 def run(command: list[str], cwd: Path) -> float:
@@ -40,6 +39,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--copies", type=int, default=3, help="copies of each sample (default 3)")
     parser.add_argument("--jobs", type=int, default=1, help="course-grade --jobs (default 1)")
+    parser.add_argument(
+        "--samples",
+        nargs="+",
+        default=["full_marks", "partial"],
+        help="which bundled samples to copy (default: full_marks partial)",
+    )
     args = parser.parse_args()
     assignment = load_assignment(HW01)
     load_limits(assignment, resolve_device("auto"))
@@ -49,10 +54,12 @@ def main() -> None:
         (course / "source" / HW01).mkdir(parents=True)
         shutil.copy(solution_notebook(HW01), course / "source" / HW01 / f"{HW01}.ipynb")
         nbgrader = [sys.executable, "-m", "nbgrader"]
-        run([*nbgrader, "generate_assignment", HW01, "--force",
-             f"--CourseDirectory.root={course}"], course)
+        run(
+            [*nbgrader, "generate_assignment", HW01, "--force", f"--CourseDirectory.root={course}"],
+            course,
+        )
         students = []
-        for sample in SAMPLES:
+        for sample in args.samples:
             for k in range(args.copies):
                 student = f"{sample}-{k}"
                 folder = course / "submitted" / student / HW01
@@ -60,20 +67,32 @@ def main() -> None:
                 shutil.copy(ROOT / "samples" / HW01 / f"{sample}.ipynb", folder / f"{HW01}.ipynb")
                 students.append(student)
         n = len(students)
-        ours = run([sys.executable, "-m", "grader", "grade", HW01, str(course / "submitted"),
-                    "--out", str(course / "out"), "--jobs", str(args.jobs)], course)
-        theirs = run([*nbgrader, "autograde", HW01, "--force",
-                      f"--CourseDirectory.root={course}"], course)
+        ours = run(
+            [
+                sys.executable,
+                "-m",
+                "grader",
+                "grade",
+                HW01,
+                str(course / "submitted"),
+                "--out",
+                str(course / "out"),
+                "--jobs",
+                str(args.jobs),
+            ],
+            course,
+        )
+        theirs = run(
+            [*nbgrader, "autograde", HW01, "--force", f"--CourseDirectory.root={course}"], course
+        )
         from nbgrader.api import Gradebook
 
         with open(course / "out" / "grades.csv") as handle:
             our_totals = {row["submission"]: float(row["total"]) for row in csv.DictReader(handle)}
         with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
-            their_totals = {
-                s: gradebook.find_submission(HW01, s).score for s in students
-            }
+            their_totals = {s: gradebook.find_submission(HW01, s).score for s in students}
     same = all(abs(our_totals[s] - their_totals[s]) < 1e-6 for s in students)
-    print(f"hw01_delta_sequences, {n} submissions ({', '.join(SAMPLES)} x {args.copies})")
+    print(f"hw01_delta_sequences, {n} submissions ({', '.join(args.samples)} x {args.copies})")
     print(f"  course-grade grade (--jobs {args.jobs}): {ours / n:6.2f} s per submission")
     print(f"  nbgrader autograde:           {theirs / n:6.2f} s per submission")
     print(f"  ratio nbgrader / course-grade: {theirs / ours:5.1f}x")

@@ -14,14 +14,13 @@ import hashlib
 import importlib
 import inspect
 import json
-import os
 import platform
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from grader import GraderError
 from grader.impl import WorkerImpl
-from grader.layout import solution_notebook
+from grader.layout import cache_dir, solution_notebook
 from grader.notebook import read_code_cells
 from grader.runner import run_suite
 from grader.sandbox import Limits
@@ -65,8 +64,7 @@ def fingerprint(assignment: Assignment) -> str:
 
 
 def cache_file(device: str) -> Path:
-    root = Path(os.environ.get("COURSE_GRADE_CACHE", Path.home() / ".cache" / "course-grade"))
-    return root / f"calibration-{platform.node() or 'host'}-{device}.json"
+    return cache_dir() / f"calibration-{platform.node() or 'host'}-{device}.json"
 
 
 def calibrate(assignment: Assignment, device: str) -> TimeLimits:

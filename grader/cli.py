@@ -1,5 +1,6 @@
 """The ``course-grade`` command line (also ``python -m grader``). No logic lives here: each
-subcommand parses its arguments and hands them to the keyword-only ``main`` of its module."""
+subcommand parses its arguments and hands them to the keyword-only ``main`` of its module,
+imported only when that subcommand runs (``build`` alone needs jupytext, for instance)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from grader import GraderError, build, calibrate, validate
-from grader.grading import grade_batch
-from grader.reports import print_table, write_reports
-from grader.sandbox import isolation_level
-from grader.suites import load_assignment
+from grader import GraderError
 
 DEVICE_HELP = "where student and reference code may compute: auto (CUDA if present), cpu, cuda"
 
@@ -53,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     console = Console(stderr=True)
     try:
         if args.command == "build":
+            from grader import build
+
             changed = build.main(check=args.check, assignments=args.assignments)
             if args.check:
                 for line in changed:
@@ -62,6 +61,11 @@ def main(argv: list[str] | None = None) -> int:
             console.print(f"build: wrote {len(changed)} notebooks")
             return 0
         if args.command == "grade":
+            from grader.grading import grade_batch
+            from grader.reports import print_table, write_reports
+            from grader.sandbox import isolation_level
+            from grader.suites import load_assignment
+
             console.print(f"isolation: {isolation_level()}")
             results = grade_batch(
                 args.assignment,
@@ -76,7 +80,11 @@ def main(argv: list[str] | None = None) -> int:
             console.print(f"reports written to {args.out}")
             return 2 if any(r.status == "grader-error" for r in results) else 0
         if args.command == "validate":
+            from grader import validate
+
             return 0 if validate.main(assignments=args.assignments, device=args.device) else 1
+        from grader import calibrate
+
         limits = calibrate.main(device=args.device, assignments=args.assignments)
         for name, lim in limits.items():
             slowest = max(lim.tests.values(), default=0.0)

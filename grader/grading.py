@@ -7,8 +7,9 @@ batch goes on.
 
 from __future__ import annotations
 
-import os
+import math
 import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
@@ -20,9 +21,12 @@ from grader import GraderError
 from grader.calibrate import TimeLimits, load_limits, resolve_device
 from grader.impl import WorkerImpl
 from grader.notebook import MalformedNotebook, Submission, find_submissions, read_code_cells
-from grader.runner import QuestionScore, run_suite, score
-from grader.sandbox import Limits, isolation_level
+from grader.runner import QuestionScore, TestResult, run_suite_many, score
+from grader.sandbox import Limits, Worker, isolation_level
 from grader.suites import Assignment, load_assignment
+
+#: Most submissions one process grades in one pytest session before reporting progress.
+CHUNK = 8
 
 
 @dataclass
@@ -47,6 +51,122 @@ def _zero_scores(assignment: Assignment) -> list[QuestionScore]:
     return [QuestionScore(q, 0.0, float(p), []) for q, p in assignment.questions.items()]
 
 
+class _Chunk:
+    """Grades a list of submissions in one pytest session (see :func:`grade_many`)."""
+
+    def __init__(
+        self,
+        assignment: Assignment,
+        submissions: list[Submission],
+        limits: TimeLimits,
+        device: str,
+        level: str,
+    ) -> None:
+        self.assignment = assignment
+        self.submissions = submissions
+        self.limits = limits
+        self.device = device
+        self.level = level
+        self.results: dict[str, SubmissionResult] = {}
+        self._current: dict[int, tuple[Submission, float]] = {}
+
+    def _record(
+        self, sub: Submission, started: float, status: str, reason: str, questions, **extra
+    ) -> None:
+        self.results[sub.name] = SubmissionResult(
+            sub.name,
+            str(sub.path),
+            status,
+            reason,
+            questions,
+            round(time.perf_counter() - started, 3),
+            self.level,
+            **extra,
+        )
+
+    def _spawn(self) -> Worker:
+        return Worker(
+            preload=list(self.assignment.preload),
+            limits=Limits(),
+            device=self.device,
+            level=self.level,
+        )
+
+    def impls(self) -> Iterator[WorkerImpl]:
+        """One implementation per readable submission; the next worker is spawned ahead."""
+        spare: Worker | None = None
+        try:
+            for index, sub in enumerate(self.submissions):
+                started = time.perf_counter()
+                try:
+                    cells = read_code_cells(sub.path)
+                except MalformedNotebook as exc:
+                    self._record(sub, started, "malformed", str(exc), _zero_scores(self.assignment))
+                    continue
+                impl = WorkerImpl(
+                    cells,
+                    preload=list(self.assignment.preload),
+                    cell_timeout=self.limits.cell,
+                    limits=Limits(),
+                    device=self.device,
+                    level=self.level,
+                    spare=spare or self._spawn(),
+                )
+                spare = self._spawn() if index + 1 < len(self.submissions) else None
+                self._current[id(impl)] = (sub, started)
+                yield impl
+        finally:
+            if spare is not None:
+                spare.close()
+
+    def done(self, impl: WorkerImpl, tests: list[TestResult]) -> None:
+        impl.close()
+        sub, started = self._current.pop(id(impl))
+        reason = "; ".join(dict.fromkeys(impl.log.events))
+        self._record(
+            sub,
+            started,
+            impl.log.status,
+            reason,
+            score(self.assignment, tests),
+            cell_errors=impl.log.cell_errors,
+        )
+
+    def run(self) -> list[SubmissionResult]:
+        started = time.perf_counter()
+        try:
+            run_suite_many(self.assignment, self.impls(), self.done, limits=self.limits.tests)
+        except Exception as exc:  # a grader fault is recorded, the batch goes on
+            for sub in self.submissions:
+                if sub.name not in self.results:
+                    self._record(
+                        sub,
+                        started,
+                        "grader-error",
+                        f"{type(exc).__name__}: {exc}",
+                        _zero_scores(self.assignment),
+                    )
+        return [self.results[sub.name] for sub in self.submissions]
+
+
+def grade_many(
+    assignment: Assignment,
+    submissions: list[Submission],
+    *,
+    limits: TimeLimits,
+    device: str = "cpu",
+    level: str | None = None,
+) -> list[SubmissionResult]:
+    """Grade submissions one after another in one pytest session, each in a fresh worker.
+
+    Collection happens once, and each submission's worker is spawned (and starts importing its
+    preloads) while the previous submission is tested; every worker is still a fresh sandbox
+    used by one submission only. Never raises for anything a submission does.
+    """
+    chunk = _Chunk(assignment, submissions, limits, device, level or isolation_level())
+    return chunk.run()
+
+
 def grade_submission(
     assignment: Assignment,
     submission: Submission,
@@ -56,52 +176,14 @@ def grade_submission(
     level: str | None = None,
 ) -> SubmissionResult:
     """Grade one notebook; never raises for anything the submission does."""
-    started = time.perf_counter()
-    level = level or isolation_level()
-
-    def record(
-        status: str, reason: str, questions: list[QuestionScore], **extra
-    ) -> SubmissionResult:
-        return SubmissionResult(
-            submission.name,
-            str(submission.path),
-            status,
-            reason,
-            questions,
-            round(time.perf_counter() - started, 3),
-            level,
-            **extra,
-        )
-
-    try:
-        cells = read_code_cells(submission.path)
-    except MalformedNotebook as exc:
-        return record("malformed", str(exc), _zero_scores(assignment))
-    impl = WorkerImpl(
-        cells,
-        preload=list(assignment.preload),
-        cell_timeout=limits.cell,
-        limits=Limits(),
-        device=device,
-        level=level,
-    )
-    try:
-        results = run_suite(assignment, impl, limits=limits.tests)
-    except Exception as exc:
-        return record("grader-error", f"{type(exc).__name__}: {exc}", _zero_scores(assignment))
-    finally:
-        impl.close()
-    reason = "; ".join(dict.fromkeys(impl.log.events))
-    return record(
-        impl.log.status, reason, score(assignment, results), cell_errors=impl.log.cell_errors
-    )
+    return grade_many(assignment, [submission], limits=limits, device=device, level=level)[0]
 
 
-def _grade_one(args: tuple[str, Submission, TimeLimits, str, str]) -> SubmissionResult:
-    name, submission, limits, device, level = args
-    return grade_submission(
-        load_assignment(name), submission, limits=limits, device=device, level=level
-    )
+def _grade_chunk(
+    args: tuple[str, list[Submission], TimeLimits, str, str],
+) -> list[SubmissionResult]:
+    name, submissions, limits, device, level = args
+    return grade_many(load_assignment(name), submissions, limits=limits, device=device, level=level)
 
 
 def grade_batch(
@@ -112,7 +194,11 @@ def grade_batch(
     device: str = "auto",
     show_progress: bool = True,
 ) -> list[SubmissionResult]:
-    """Grade every submission found under ``paths``, ``jobs`` at a time, in input order."""
+    """Grade every submission found under ``paths``, ``jobs`` processes at once, in input order.
+
+    Submissions go to the processes in chunks of at most ``CHUNK`` (one pytest session each),
+    so progress advances chunk by chunk.
+    """
     if jobs < 1:
         raise GraderError(f"--jobs must be at least 1, got {jobs}")
     missing = [str(p) for p in paths if not p.exists()]
@@ -125,18 +211,20 @@ def grade_batch(
     device = resolve_device(device)
     limits = load_limits(assignment, device)
     level = isolation_level()
-    tasks = [(assignment_name, s, limits, device, level) for s in submissions]
+    size = max(1, min(CHUNK, math.ceil(len(submissions) / jobs)))
+    chunks = [submissions[i : i + size] for i in range(0, len(submissions), size)]
+    tasks = [(assignment_name, chunk, limits, device, level) for chunk in chunks]
     results: list[SubmissionResult] = []
     with Progress(transient=True, disable=not show_progress) as progress:
-        bar = progress.add_task(f"grading {assignment_name}", total=len(tasks))
+        bar = progress.add_task(f"grading {assignment_name}", total=len(submissions))
         if jobs == 1:
-            for task in tasks:
-                results.append(_grade_one(task))
-                progress.advance(bar)
+            outcomes = map(_grade_chunk, tasks)
         else:
-            workers = min(jobs, len(tasks), os.cpu_count() or 1)
-            with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-                for result in pool.map(_grade_one, tasks):
-                    results.append(result)
-                    progress.advance(bar)
+            pool = ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=get_context("spawn"))
+            outcomes = pool.map(_grade_chunk, tasks)
+        for chunk_results in outcomes:
+            results += chunk_results
+            progress.advance(bar, len(chunk_results))
+        if jobs > 1:
+            pool.shutdown()
     return results

@@ -104,11 +104,12 @@ class RunLog:
 class WorkerImpl(Impl):
     """A submission's notebook in a sandboxed worker.
 
-    The worker starts lazily at the first call; ``budget`` (seconds, set per test by the runner)
-    bounds each call, and a worker that hangs or dies is killed and started again (skipping a
-    cell that killed it) so that one bad function costs only its own tests. A function that hung
-    or killed the worker once is not called again: its later calls fail at once with the same
-    reason, so a hanging function costs one time limit, not one per test.
+    The worker starts lazily at the first call (``spare``, a worker spawned ahead of time and
+    already importing its preloads, is used first when given); ``budget`` (seconds, set per
+    test by the runner) bounds each call, and a worker that hangs or dies is killed and started
+    again (skipping a cell that killed it) so that one bad function costs only its own tests.
+    A function that hung or killed the worker once is not called again: its later calls fail
+    at once with the same reason, so a hanging function costs one time limit, not one per test.
     """
 
     def __init__(
@@ -120,6 +121,7 @@ class WorkerImpl(Impl):
         limits: Limits,
         device: str = "auto",
         level: str | None = None,
+        spare: Worker | None = None,
     ) -> None:
         self.cells = cells
         self.preload = preload
@@ -130,6 +132,7 @@ class WorkerImpl(Impl):
         self.budget = 60.0
         self.log = RunLog()
         self._worker: Worker | None = None
+        self._spare = spare
         self._skip: list[int] = []
         self._starts = 0
         self._broken: dict[str, str] = {}
@@ -138,9 +141,10 @@ class WorkerImpl(Impl):
         while self._starts < MAX_STARTS:
             self._starts += 1
             started = time.monotonic()
-            worker_ = Worker(
+            worker_ = self._spare or Worker(
                 preload=self.preload, limits=self.limits, device=self.device, level=self.level
             )
+            self._spare = None
             self.level = worker_.level
             cell = -1
             try:
@@ -197,6 +201,7 @@ class WorkerImpl(Impl):
             raise SubmissionError(text) from None
 
     def close(self) -> None:
-        if self._worker is not None:
-            self._worker.close()
-            self._worker = None
+        for worker_ in (self._worker, self._spare):
+            if worker_ is not None:
+                worker_.close()
+        self._worker = self._spare = None

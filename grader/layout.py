@@ -1,5 +1,6 @@
 """Where the course's files live in the project checkout."""
 
+import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -16,3 +17,9 @@ def solution_notebook(name: str) -> Path:
 def release_notebook(name: str) -> Path:
     """The student notebook of assignment ``name`` (made by ``nbgrader generate_assignment``)."""
     return ASSIGNMENTS / name / f"{name}.ipynb"
+
+
+def cache_dir() -> Path:
+    """Per-machine state (calibrations, matplotlib's font cache): ``$COURSE_GRADE_CACHE`` or
+    ``~/.cache/course-grade``."""
+    return Path(os.environ.get("COURSE_GRADE_CACHE", Path.home() / ".cache" / "course-grade"))

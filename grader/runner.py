@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,17 +56,25 @@ def _describe_failure(exc: BaseException) -> str:
 
 
 class _SuitePlugin:
-    """Binds ``impl`` for the suite and records every test's outcome."""
+    """Runs the collected suite once per implementation, with ``impl`` bound to each in turn.
+
+    Collection happens once per session (it costs more than many of the tests); every pass over
+    the items ends with ``nextitem=None``, so all fixtures are torn down between two
+    implementations and nothing computed for one can leak into the next one's results.
+    """
 
     def __init__(
         self,
-        impl: Impl,
+        impls: Iterable[Impl],
+        on_done: Callable[[Impl, list[TestResult]], None],
         assignment: Assignment,
         limits: dict[str, float],
         default_limit: float,
         only: set[str] | None,
     ) -> None:
-        self._impl = impl
+        self._impls = impls
+        self._on_done = on_done
+        self._impl: Impl | None = None
         self.assignment = assignment
         self.limits = limits
         self.default_limit = default_limit
@@ -92,6 +101,19 @@ class _SuitePlugin:
             if self.only is None or marker.args[0] in self.only:
                 kept.append(item)
         items[:] = kept
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtestloop(self, session: pytest.Session) -> bool:
+        if self.errors:
+            return True
+        items = session.items
+        for impl in self._impls:
+            self._impl, self.results = impl, []
+            for index, item in enumerate(items):
+                nextitem = items[index + 1] if index + 1 < len(items) else None
+                item.config.hook.pytest_runtest_protocol(item=item, nextitem=nextitem)
+            self._on_done(impl, self.results)
+        return True
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
@@ -126,20 +148,23 @@ class _SuitePlugin:
         )
 
 
-def run_suite(
+def run_suite_many(
     assignment: Assignment,
-    impl: Impl,
+    impls: Iterable[Impl],
+    on_done: Callable[[Impl, list[TestResult]], None],
     *,
     limits: dict[str, float] | None = None,
     default_limit: float = DEFAULT_TEST_LIMIT,
     only: set[str] | None = None,
-) -> list[TestResult]:
-    """Run the hidden suite of ``assignment`` against ``impl``; one result per test.
+) -> None:
+    """Run the hidden suite of ``assignment`` against each of ``impls`` in one pytest session.
 
-    ``limits`` maps test node ids to seconds (from calibration); other tests get
-    ``default_limit``. ``only`` restricts the run to some questions.
+    ``impls`` may be a generator (the next implementation is made when the previous one is done);
+    ``on_done(impl, results)`` receives one result per test. ``limits`` maps test node ids to
+    seconds (from calibration); other tests get ``default_limit``. ``only`` restricts the run to
+    some questions.
     """
-    plugin = _SuitePlugin(impl, assignment, limits or {}, default_limit, only)
+    plugin = _SuitePlugin(impls, on_done, assignment, limits or {}, default_limit, only)
     args = [
         str(assignment.suite_dir),
         "-c",
@@ -163,7 +188,13 @@ def run_suite(
             f"the {assignment.name} suite did not run (pytest exit {int(code)}): "
             + "; ".join(plugin.errors)
         )
-    return plugin.results
+
+
+def run_suite(assignment: Assignment, impl: Impl, **options: Any) -> list[TestResult]:
+    """Run the hidden suite against one implementation; one result per test."""
+    results: list[TestResult] = []
+    run_suite_many(assignment, [impl], lambda _, tests: results.extend(tests), **options)
+    return results
 
 
 def score(assignment: Assignment, results: list[TestResult]) -> list[QuestionScore]:

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.harness import boundary
+from grader.layout import cache_dir
 
 HARNESS_DIR = Path(__file__).resolve().parent / "harness"
 #: Where the harness package appears inside the bubblewrap sandbox.
@@ -137,6 +138,23 @@ def _bootstrap(harness_root: str, paths: list[str]) -> str:
     )
 
 
+@functools.cache
+def font_cache() -> Path | None:
+    """Matplotlib's font list, built once per machine by the trusted side.
+
+    Without it every fresh worker rebuilds the list (about half a second) in its empty ``/tmp``;
+    with it the worker reads a read-only copy.
+    """
+    folder = cache_dir() / "matplotlib"
+    found = sorted(folder.glob("fontlist-*.json"))
+    if not found:
+        env = {**os.environ, "MPLCONFIGDIR": str(folder), "MPLBACKEND": "Agg"}
+        command = [sys.executable, "-c", "import matplotlib.font_manager"]
+        subprocess.run(command, env=env, capture_output=True, timeout=300, check=False)
+        found = sorted(folder.glob("fontlist-*.json"))
+    return found[-1] if found else None
+
+
 def _bwrap_command(limits: Limits, device: str) -> list[str]:
     args = _bwrap_base()
     prefixes = {Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve()}
@@ -151,6 +169,9 @@ def _bwrap_command(limits: Limits, device: str) -> list[str]:
             args += ["--tmpfs", str(hidden)]
     args += ["--ro-bind", str(HARNESS_DIR), f"{SANDBOX_HARNESS_ROOT}/harness"]
     args += ["--size", str(limits.tmp_bytes), "--tmpfs", "/tmp", "--chdir", "/tmp"]
+    fonts = font_cache()
+    if fonts is not None:
+        args += ["--ro-bind", str(fonts), f"/tmp/mpl/{fonts.name}"]
     if device != "cpu":
         for node in sorted(Path("/dev").glob("nvidia*")):
             args += ["--dev-bind", str(node), str(node)]
@@ -234,6 +255,10 @@ class Worker:
         env = scrubbed_env(device)
         if not self.level.startswith("bubblewrap"):
             env.update(HOME=str(cwd), TMPDIR=str(cwd), MPLCONFIGDIR=str(cwd / ".mpl"))
+            fonts = font_cache()
+            if fonts is not None:
+                (cwd / ".mpl").mkdir()
+                shutil.copy(fonts, cwd / ".mpl" / fonts.name)
             env["IPYTHONDIR"] = str(cwd / ".ipython")
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(

@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from grader.calibrate import load_limits, resolve_device
-from grader.grading import SubmissionResult, grade_submission
+from grader.grading import SubmissionResult, grade_many
 from grader.layout import release_notebook, solution_notebook
 from grader.notebook import Submission
 from grader.suites import Assignment, Mutant, assignment_names, load_assignment
@@ -48,31 +48,34 @@ def mutant_notebook(assignment: Assignment, mutant: Mutant, folder: Path) -> Pat
 
 
 def validate_assignment(assignment: Assignment, device: str) -> list[Check]:
+    """Grade the reference, the stub and every mutant (in one pytest session) and judge them."""
     limits = load_limits(assignment, device)
-
-    def grade(name: str, path: Path) -> SubmissionResult:
-        return grade_submission(assignment, Submission(name, path), limits=limits, device=device)
-
-    checks = []
-    reference = grade("reference", solution_notebook(assignment.name))
-    full = reference.total == assignment.max_total and reference.status == "ok"
-    checks.append(Check(assignment.name, "reference", "100 %", reference, full))
-    stub = grade("stub", release_notebook(assignment.name))
-    checks.append(Check(assignment.name, "stub", "0", stub, stub.total == 0))
     with tempfile.TemporaryDirectory(prefix="course-grade-mutants-") as tmp:
-        for mutant in assignment.mutants:
-            result = grade(f"mutant {mutant.name}", mutant_notebook(assignment, mutant, Path(tmp)))
-            lost = next(q for q in result.questions if q.question == mutant.question)
-            ok = lost.score < lost.max_score
-            checks.append(
-                Check(
-                    assignment.name,
-                    f"mutant {mutant.name}",
-                    f"< full on {mutant.question}",
-                    result,
-                    ok,
-                )
+        subs = [
+            Submission("reference", solution_notebook(assignment.name)),
+            Submission("stub", release_notebook(assignment.name)),
+            *(
+                Submission(f"mutant {m.name}", mutant_notebook(assignment, m, Path(tmp)))
+                for m in assignment.mutants
+            ),
+        ]
+        reference, stub, *mutants = grade_many(assignment, subs, limits=limits, device=device)
+    full = reference.total == assignment.max_total and reference.status == "ok"
+    checks = [
+        Check(assignment.name, "reference", "100 %", reference, full),
+        Check(assignment.name, "stub", "0", stub, stub.total == 0),
+    ]
+    for mutant, result in zip(assignment.mutants, mutants, strict=True):
+        lost = next(q for q in result.questions if q.question == mutant.question)
+        checks.append(
+            Check(
+                assignment.name,
+                f"mutant {mutant.name}",
+                f"< full on {mutant.question}",
+                result,
+                lost.score < lost.max_score,
             )
+        )
     return checks
 
 
