@@ -156,7 +156,9 @@ def font_cache() -> Path | None:
 
 
 def _bwrap_command(limits: Limits, device: str) -> list[str]:
-    args = _bwrap_base()
+    # The private /tmp comes first: bwrap applies mounts in order, and a project checked out
+    # under /tmp must have its interpreter bound on top of the tmpfs, not hidden under it.
+    args = [*_bwrap_base(), "--size", str(limits.tmp_bytes), "--tmpfs", "/tmp"]
     prefixes = {Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve()}
     for prefix in sorted(prefixes):
         if not str(prefix).startswith("/usr/"):
@@ -168,7 +170,7 @@ def _bwrap_command(limits: Limits, device: str) -> list[str]:
         if any(hidden.is_relative_to(b) for b in bound):
             args += ["--tmpfs", str(hidden)]
     args += ["--ro-bind", str(HARNESS_DIR), f"{SANDBOX_HARNESS_ROOT}/harness"]
-    args += ["--size", str(limits.tmp_bytes), "--tmpfs", "/tmp", "--chdir", "/tmp"]
+    args += ["--chdir", "/tmp"]
     fonts = font_cache()
     if fonts is not None:
         args += ["--ro-bind", str(fonts), f"/tmp/mpl/{fonts.name}"]
