@@ -21,6 +21,10 @@ def _x_gauss(x: np.ndarray, a: float = 0.0, s: float = 1.0) -> np.ndarray:
     return (x - a) * np.exp(-(((x - a) / s) ** 2))
 
 
+def _d_gauss(x: np.ndarray, a: float = 0.0, s: float = 1.0) -> np.ndarray:
+    return -2.0 * (x - a) / s**2 * np.exp(-(((x - a) / s) ** 2))
+
+
 def _cauchy(x: np.ndarray, a: float = 0.0, s: float = 1.0) -> np.ndarray:
     return 1.0 / (1.0 + ((x - a) / s) ** 2)
 
@@ -41,6 +45,7 @@ def _one(x: np.ndarray) -> np.ndarray:
 REGISTRY: dict[str, Callable[..., np.ndarray]] = {
     "gauss": _gauss,
     "x_gauss": _x_gauss,
+    "d_gauss": _d_gauss,
     "cauchy": _cauchy,
     "x_cauchy2": _x_cauchy2,
     "cos_gauss": _cos_gauss,
