@@ -245,7 +245,7 @@ def regularized_log(x: npt.ArrayLike, eps: npt.ArrayLike) -> np.ndarray:
         \ell_\varepsilon'(x) = \frac{\operatorname{sign}(x)}{|x| + \varepsilon}.
 
     :math:`\ell_\varepsilon` is continuous, bounded below by :math:`\ln\varepsilon`, and
-    increases to :math:`\ln|x|` as :math:`\varepsilon \to 0^+`; since
+    decreases to :math:`\ln|x|` as :math:`\varepsilon \to 0^+`; since
     :math:`|\ell_\varepsilon - \ln|x|| \le \ln(1 + \varepsilon/|x|)` is dominated by an
     integrable function, :math:`\ell_\varepsilon \to \ln|x|` in distributions, and therefore
     its (classical) derivative, an odd bounded function, converges to

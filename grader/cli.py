@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "grade":
             from grader.grading import grade_batch
-            from grader.reports import print_table, write_reports
+            from grader.reports import print_table, table_console, write_reports
             from grader.sandbox import isolation_level
             from grader.suites import load_assignment
 
@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             assignment = load_assignment(args.assignment)
             write_reports(assignment, results, args.out)
-            print_table(assignment, results, Console(width=None if console.is_terminal else 180))
+            print_table(assignment, results, table_console())
             console.print(f"reports written to {args.out}")
             return 2 if any(r.status == "grader-error" for r in results) else 0
         if args.command == "validate":

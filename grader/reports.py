@@ -17,6 +17,8 @@ from grader.grading import SubmissionResult
 from grader.runner import QuestionScore
 from grader.suites import Assignment
 
+#: Width of tables written to a file or a pipe (a terminal uses its own width).
+PIPE_WIDTH = 180
 GATED = "0 points: a visible check of this question failed (see its message)"
 
 
@@ -135,3 +137,9 @@ def print_table(assignment: Assignment, results: list[SubmissionResult], console
     for r in results:
         if r.reason:
             console.print(f"{r.name}: {r.status}: {r.reason}", highlight=False)
+
+
+def table_console() -> Console:
+    """A console for score tables: the terminal's width, or a wide one when piped to a log."""
+    console = Console()
+    return console if console.is_terminal else Console(width=PIPE_WIDTH)

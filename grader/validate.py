@@ -19,6 +19,7 @@ from grader.calibrate import load_limits, resolve_device
 from grader.grading import SubmissionResult, grade_many
 from grader.layout import release_notebook, solution_notebook
 from grader.notebook import Submission
+from grader.reports import table_console
 from grader.suites import Assignment, Mutant, assignment_names, load_assignment
 
 
@@ -83,7 +84,7 @@ def main(
     *, assignments: list[str] | None = None, device: str = "auto", console: Console | None = None
 ) -> bool:
     """``course-grade validate``: print the table; True when every check holds."""
-    console = console or Console()
+    console = console or table_console()
     device = resolve_device(device)
     names = assignments or assignment_names()
     checks = []

@@ -118,3 +118,43 @@ def test_truncated_notebook_is_malformed_not_a_traceback(hw01, limits, tmp_path)
     result = grade(hw01, limits, path)
     assert result.status == "malformed" and result.total == 0
     assert "truncated" in result.reason
+
+
+def test_hostile_neighbours_change_nothing_for_honest_submissions(hw01, limits, tmp_path):
+    """One batch: honest, looping, exiting and cheating notebooks mixed; every one gets a record,
+    and the honest ones score exactly what they score when graded alone."""
+    from grader.grading import grade_many
+
+    honest = make_submission(tmp_path, "honest")
+    partial = make_submission(tmp_path, "partial", replace={"sinc_kernel": MUTANT_SINC})
+    hostile = [
+        make_submission(tmp_path, "loop", extra_cells=["while True:\n    pass"]),
+        make_submission(tmp_path, "exit", extra_cells=["import os\nos._exit(0)"]),
+        make_submission(tmp_path, "cheat", replace={"lorentzian": "import course_lib"}),
+    ]
+    cut = tmp_path / "cut.ipynb"
+    cut.write_bytes(honest.read_bytes()[:1000])
+    alone = [grade(hw01, limits, p) for p in (honest, partial)]
+    mixed = grade_many(
+        hw01,
+        [Submission(p.stem, p) for p in (hostile[0], honest, hostile[1], cut, partial, hostile[2])],
+        limits=limits,
+        device="cpu",
+    )
+    by_name = {r.name: r for r in mixed}
+    assert [r.name for r in mixed] == ["loop", "honest", "exit", "cut", "partial", "cheat"]
+    for solo in alone:
+        assert scores(by_name[solo.name]) == scores(solo)
+    assert by_name["exit"].status == "crashed" and by_name["cut"].status == "malformed"
+    assert all(r.reason for r in mixed if r.status != "ok")
+
+
+MUTANT_SINC = """\
+import numpy as np
+
+
+def sinc_kernel(x, eps):
+    x = np.asarray(x, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.sin(x / eps) / (np.pi * x)
+"""
