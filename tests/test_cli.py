@@ -72,7 +72,13 @@ def test_build_check_is_clean():
 
 
 @pytest.mark.slow
-def test_validate_hw01_passes_and_prints_its_table():
-    done = course_grade("validate", HW01)
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    assert "reference" in done.stdout and "mutant" in done.stdout
+def test_validate_every_assignment_passes_and_prints_its_table():
+    """Reference 100 %, stub 0, every mutant below full marks on its question: all assignments."""
+    done = course_grade("validate")
+    assert done.returncode == 0, done.stdout[-5000:] + done.stderr[-3000:]
+    from grader.suites import assignment_names
+
+    for name in assignment_names():
+        assert name in done.stdout
+        assert len(load_assignment(name).mutants) >= 4
+    assert "NO" not in done.stdout
