@@ -8,6 +8,8 @@ are filled in from the reference module and the suite (principle 1: one source p
 ``function name=f``    ``f``'s signature and docstring, body between ``### BEGIN/END SOLUTION``
 ``tests name=f``       the visible checks of ``f``, then a hidden block scored by the suite
 ``solution``           the cell's code as an exercise (``### BEGIN/END SOLUTION`` around it)
+``experiment``         the same, for a long experiment: ``course-grade`` does not run it (see
+                       :data:`grader.notebook.EXPERIMENT_PREFIX`), nbgrader and students do
 ``written grade_id= points=``  a manually graded markdown answer (the body is the model answer)
 
 The student notebook is made from the solution notebook by ``nbgrader generate_assignment``
@@ -34,6 +36,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from grader import GraderError
 from grader.layout import ROOT, TEMPLATES, release_notebook, solution_notebook
+from grader.notebook import EXPERIMENT_PREFIX
 from grader.suites import Assignment, assignment_names, load_assignment
 
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
@@ -115,9 +118,10 @@ def solution_notebook_from_template(assignment: Assignment) -> nbformat.Notebook
             _nbgrader(
                 new, f"test_{name}", grade=True, locked=True, points=assignment.questions[name]
             )
-        elif role == "solution":
+        elif role in ("solution", "experiment"):
             new = new_code_cell(f"### BEGIN SOLUTION\n{cell.source}\n### END SOLUTION")
-            _nbgrader(new, f"exercise_{index}", solution=True)
+            prefix = EXPERIMENT_PREFIX if role == "experiment" else "exercise_"
+            _nbgrader(new, f"{prefix}{index}", solution=True)
         elif role is None:
             new = new_code_cell(cell.source)
         else:

@@ -13,6 +13,9 @@ from pathlib import Path
 
 import nbformat
 
+#: grade_id prefix of ungraded experiment cells (minutes of training, say) that the grader skips:
+#: no graded function may live there, and a student who moves one there only loses its points.
+EXPERIMENT_PREFIX = "experiment_"
 #: Notebooks larger than this are not parsed (a plotted notebook is a few MB at most).
 MAX_NOTEBOOK_BYTES = 32 * 1024**2
 
@@ -33,7 +36,9 @@ def read_code_cells(path: Path) -> list[str]:
     """The code cells a submission runs, in order, without the autograder test cells.
 
     Test cells (nbgrader ``grade`` without ``solution``) are left out: the hidden suite runs on
-    the trusted side, so whatever a student typed into them cannot affect the grade.
+    the trusted side, so whatever a student typed into them cannot affect the grade. So are the
+    long experiment cells (grade_id starting with :data:`EXPERIMENT_PREFIX`), which nothing graded
+    depends on.
     """
     try:
         size = path.stat().st_size
@@ -70,6 +75,8 @@ def read_code_cells(path: Path) -> list[str]:
             continue
         meta = cell.metadata.get("nbgrader", {})
         if meta.get("grade") and not meta.get("solution"):
+            continue
+        if str(meta.get("grade_id", "")).startswith(EXPERIMENT_PREFIX):
             continue
         cells.append(cell.source)
     return cells

@@ -63,3 +63,10 @@ def test_duplicate_stems_get_unique_names(tmp_path):
     (tmp_path / "b").mkdir()
     paths = [write_nb(tmp_path / d / "x.ipynb", []) for d in ("a", "b")]
     assert [s.name for s in find_submissions(paths, "hw")] == ["x", "x-2"]
+
+
+def test_experiment_cells_are_not_run(tmp_path):
+    experiment = new_code_cell("train_for_ten_minutes()")
+    experiment.metadata["nbgrader"] = {"grade": False, "solution": True, "grade_id": "experiment_7"}
+    path = write_nb(tmp_path / "e.ipynb", [new_code_cell("x = 1"), experiment])
+    assert read_code_cells(path) == ["x = 1"]
