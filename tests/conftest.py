@@ -1,6 +1,11 @@
-"""Shared set-up: Jupyter, IPython, matplotlib and calibration state go to temp folders."""
+"""Shared set-up: Jupyter, IPython, matplotlib and calibration state go to temp folders, and
+BLAS runs on one thread (as in the sandbox): on a loaded 2-core machine OpenBLAS's default threads
+make small least-squares solves up to 40x slower."""
 
 import os
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import tempfile
 from pathlib import Path
 
