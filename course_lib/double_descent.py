@@ -436,7 +436,9 @@ def legendre_risk_curve(
 
     The curve falls (bias shrinks), rises sharply to a peak at :math:`p = n` where the square
     system :math:`\Phi\hat w = y` is nearly singular, and then descends again for :math:`p > n`,
-    where the minimum-norm interpolant becomes smoother as features are added.
+    where the smallest singular value of :math:`\Phi` moves away from 0. How far it descends is
+    not universal: with many more features the interpolant turns into spikes at the data points
+    and the test error creeps back up (towards 1/2 here, the mean of :math:`\sin^2 \pi x`).
 
     Examples
     --------

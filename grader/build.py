@@ -107,6 +107,12 @@ def solution_notebook_from_template(assignment: Assignment) -> nbformat.Notebook
             _nbgrader(new, "imports", locked=True)
         elif role == "provided":
             names = meta["names"].split()
+            missing = [n for n in names if not hasattr(module, n)]
+            if missing:
+                raise GraderError(
+                    f"{template.name}: cell {index + 1} provides {missing}, "
+                    f"which {module.__name__} does not define"
+                )
             new = new_code_cell("\n\n\n".join(inspect.getsource(getattr(module, n)) for n in names))
             _nbgrader(new, f"provided_{index}", locked=True)
         elif role == "function":

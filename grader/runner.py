@@ -83,8 +83,10 @@ class _SuitePlugin:
         self.errors: list[str] = []
         self._started: dict[str, float] = {}
 
-    @pytest.fixture
+    @pytest.fixture(scope="session")
     def impl(self) -> Impl:
+        """Session scope, so suites may cache an implementation's output in module fixtures;
+        every pass ends with ``nextitem=None``, which tears even these down."""
         return self._impl
 
     def pytest_configure(self, config: pytest.Config) -> None:

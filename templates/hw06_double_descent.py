@@ -1,0 +1,522 @@
+# %% [markdown]
+# # Homework 6: Interpolation and double descent
+#
+# A model with $p$ parameters is fitted to $n$ data points. Classical statistics says to keep
+# $p$ well below $n$: a model that can pass through every training point will fit the noise as
+# well as the signal, and its test error will be large. Modern networks do exactly that. They
+# have far more parameters than training examples, they are trained until the training loss is
+# (nearly) zero, and they still predict well. In this notebook you will look at the simplest
+# setting where both pictures can be seen at once, linear regression on $p$ features. You will
+# fit noisy samples of $\sin(\pi x)$ with $p$ Legendre polynomials, pick the **minimum-norm**
+# solution when there are many, derive the exact test error of this estimator for Gaussian
+# data, check it by simulation, and draw the **double descent** curve: the test error falls,
+# rises to a peak where $p = n$, and falls again beyond it.
+#
+# **Grading.**
+#
+# * Five functions are graded automatically: write your code where it says `# YOUR CODE HERE`
+#   (and remove the `raise NotImplementedError()`). Each is followed by a test cell showing a few
+#   checks; many more are hidden, so passing the visible ones is not enough for full marks.
+# * Do not rename functions, change their parameters, or delete, copy or move cells.
+# * Invalid arguments must raise `ValueError` with a message naming the argument.
+# * Plots are not graded, but you need them for the written question (3 points, graded by hand).
+#   Plots (b) and (c) are longer **experiments** (under a minute together); the autograder
+#   skips them, so nothing later in the notebook may depend on a variable they define.
+# * Before submitting, run *Kernel → Restart & Run All*; the notebook takes about a minute,
+#   almost all of it in the two experiments.
+#
+# The next cell imports `math`, `numpy as np`, and `numpy.typing as npt` for type hints.
+
+# %% role="imports"
+
+# %% [markdown]
+# ### Provided helpers
+#
+# The next cell is given to you (read it, do not change it). Its helpers check and convert
+# arguments: one turns array-like input into a finite float64 array with a given number of axes,
+# another checks that a value is an integer not below a given minimum. Each raises `ValueError`
+# naming the argument. You may call them.
+
+# %% role="provided" names="_as_real _as_int"
+
+# %% [markdown]
+# ## 1. Interpolation, and the classical picture
+#
+# Fit data $(x_i, y_i)_{i=1}^n$ with a model $f(w; x)$ that has $p$ parameters. Fitting every
+# point exactly means solving the $n$ equations
+# $$f(w; x_i) = y_i, \qquad i = 1, \dots, n,$$
+# for $p$ unknowns. With $p \ge n$ there are at least as many unknowns as equations, and in
+# general the system can be solved: the training loss is exactly 0, and so is every
+# per-sample loss. This is **interpolation**, and $p = n$, where it first becomes possible, is
+# the **interpolation threshold**.
+#
+# For a linear model $f(w; x) = \sum_{k<p} w_k\,\phi_k(x)$ in features $\phi_k$ the equations
+# read $\Phi w = y$ with the $n \times p$ **feature matrix** $\Phi_{ik} = \phi_k(x_i)$. It has a
+# solution for every $y$ exactly when $\Phi$ has full row rank $n$, which needs $p \ge n$.
+#
+# **The classical U-curve.** Suppose $y_i = f^*(x_i) + \varepsilon_i$ with noise of variance
+# $\sigma^2$. The expected test error of a fit, measured against $f^*$, splits into
+# $$\text{bias}^2 + \text{variance}:$$
+# how far the fit is from $f^*$ on average over draws of the noise, and how much it moves around
+# that average when the noise is drawn again. Adding features lowers the bias and raises the
+# variance, so the test error, as a function of $p$, falls and then rises: a U with its
+# minimum, the "sweet spot", somewhere below $n$. Near $p = n$ the fit follows every noisy
+# label, and the textbook advice is to stop well before that.
+#
+# **The second descent.** Belkin, Hsu, Ma and Mandal (2019, *Reconciling modern machine-learning
+# practice and the classical bias-variance trade-off*) drew the curve past the threshold, for
+# random Fourier feature models, fully connected networks and ensembles of trees. The test error
+# peaks at the interpolation threshold and then **decreases again** as $p$ grows beyond $n$,
+# although every model there fits the training data exactly. They called it **double descent**.
+# For $p > n$ a linear model has infinitely many interpolants, so which one is computed matters:
+# the analysis and the experiments are about the one of **minimum norm** (Section 3).
+#
+# Whether the second descent ends below the classical sweet spot depends on the problem: it does
+# in some of their experiments, and it does not in the two examples of this notebook. The
+# robust facts are the peak at $p = n$ and the descent after it.
+
+# %% [markdown]
+# ## 2. Legendre features
+#
+# The Legendre polynomials $P_0 = 1$, $P_1(x) = x$, $P_2(x) = \frac{1}{2}(3x^2 - 1)$, ... are
+# generated by Bonnet's recurrence
+# $$(k + 1)\,P_{k+1}(x) = (2k + 1)\,x\,P_k(x) - k\,P_{k-1}(x), \qquad k \ge 1 .$$
+# $P_k$ has degree $k$, $P_k(1) = 1$, $P_k(-x) = (-1)^k P_k(x)$, $|P_k(x)| \le 1$ on $[-1, 1]$,
+# and they are orthogonal there:
+# $$\int_{-1}^{1} P_j(x)\,P_k(x)\,dx = \frac{2}{2k + 1}\,\delta_{jk} .$$
+# Take $x$ uniform on $[-1, 1]$, whose density is $\frac{1}{2}$, and rescale:
+# $$\phi_k(x) = \sqrt{2k + 1}\,P_k(x) \quad\Longrightarrow\quad
+# \mathbb{E}_{x \sim U[-1, 1]}\bigl[\phi_j(x)\,\phi_k(x)\bigr]
+# = \frac{1}{2}\int_{-1}^{1}\phi_j\,\phi_k\,dx = \delta_{jk} .$$
+# The features are **orthonormal** for the distribution of the data: their population Gram
+# matrix $\mathbb{E}[\phi(x)\phi(x)^\top]$ is the identity, as for the isotropic Gaussian design
+# of Section 4. Their size is uneven, though: $|\phi_k(\pm 1)| = \sqrt{2k + 1}$ at the ends of
+# the interval, while in the middle $|\phi_k|$ is of order 1.
+#
+# **Test error in coefficients.** Expand the target $f^* = \sum_k c_k\,\phi_k$ with
+# $c_k = \mathbb{E}[f^*(x)\,\phi_k(x)]$. For a fit $\hat f = \sum_{k<p} w_k\,\phi_k$,
+# orthonormality (Parseval) gives
+# $$\mathbb{E}_x\bigl[(\hat f(x) - f^*(x))^2\bigr] = \sum_{k<p}(w_k - c_k)^2
+# + \sum_{k \ge p} c_k^2 :$$
+# the distance of the coefficients plus the part of $f^*$ that $p$ features cannot represent.
+# For $f^*(x) = \sin(\pi x)$, an odd function, $c_k = 0$ for every even $k$, and
+# $c_1 = 0.551$, $c_3 = -0.438$, $c_5 = 0.066$, $c_7 = -0.0043$, $c_9 = 1.6\cdot 10^{-4}$: the
+# coefficients fall faster than geometrically, and $\sum_k c_k^2 = \mathbb{E}[\sin^2(\pi x)] =
+# \frac{1}{2}$. With $f^* = 0$ the same identity reads $\|w\|^2 = \mathbb{E}[\hat f(x)^2]$: for
+# these features, the norm of the coefficient vector is the mean square size of the fitted
+# function.
+#
+# **Task.** Implement `legendre_features(x, p)`: the $(n, p)$ float64 matrix whose column $k$ is
+# $\sqrt{2k + 1}\,P_k(x)$, $k = 0, \dots, p - 1$, for a vector `x` of $n$ points (a scalar counts
+# as one point). Raise `ValueError` naming `x` if it is not a finite real scalar or vector or has
+# a point outside $[-1, 1]$, and naming `p` unless it is an integer $\ge 1$. Use the recurrence
+# (one column at a time, all points at once); `np.polynomial.legendre.legvander` computes the
+# same $P_k$.
+
+# %% role="function" name="legendre_features"
+
+# %% role="tests" name="legendre_features"
+
+# %% [markdown]
+# The next cell checks orthonormality numerically: the average of $\phi_j\phi_k$ over many
+# uniform points should be close to the identity matrix (up to Monte Carlo error of order
+# $1/\sqrt{\text{points}}$), and the same average over a fine grid, which approximates
+# $\frac{1}{2}\int_{-1}^{1}$, much closer.
+
+# %%
+rng = np.random.default_rng(0)
+Phi_random = legendre_features(rng.uniform(-1.0, 1.0, 200_000), 6)
+Phi_grid = legendre_features(np.linspace(-1.0, 1.0, 20_001), 6)
+gram_random = Phi_random.T @ Phi_random / len(Phi_random)
+gram_grid = Phi_grid.T @ Phi_grid / len(Phi_grid)
+print("random points: largest entry of |Gram - I| =", np.max(np.abs(gram_random - np.eye(6))))
+print("fine grid:     largest entry of |Gram - I| =", np.max(np.abs(gram_grid - np.eye(6))))
+
+# %% [markdown]
+# ## 3. The minimum-norm solution
+#
+# Write the thin singular value decomposition $\Phi = U\,\mathrm{diag}(s)\,V^\top$, with
+# $r = \mathrm{rank}\,\Phi$ positive singular values $s_1 \ge \dots \ge s_r$, left singular
+# vectors $u_j$ (columns of $U$) and right ones $v_j$. The **minimum-norm least-squares
+# solution** is
+# $$\hat w = \Phi^{+} y = \sum_{j=1}^{r} \frac{u_j^\top y}{s_j}\,v_j ,$$
+# with $\Phi^{+}$ the Moore-Penrose pseudoinverse. Three descriptions of the same vector:
+#
+# * **Smallest norm.** For $p > n$ and full row rank, the interpolants are $\hat w + z$ with $z$
+#   in the null space of $\Phi$. $\hat w$ lies in the row space of $\Phi$ (it is a combination
+#   of the $v_j$), which is orthogonal to the null space, so
+#   $\|\hat w + z\|^2 = \|\hat w\|^2 + \|z\|^2$: $\hat w$ is the shortest interpolant. For
+#   $p < n$ and full column rank it is the unique least-squares solution
+#   $(\Phi^\top\Phi)^{-1}\Phi^\top y$.
+# * **What gradient descent finds.** Gradient descent on
+#   $\mathcal{L}(w) = \frac{1}{2n}\|\Phi w - y\|^2$ from $w_0 = 0$ moves by
+#   $-\eta\,\Phi^\top(\Phi w_t - y)/n$, a vector in the row space. So every iterate stays in the
+#   row space, and if the steps are small enough to converge ($\eta < 2n/s_1^2$), the limit is a
+#   least-squares solution in the row space: that is $\hat w$, the only one there. Stochastic
+#   gradient descent, whose steps are combinations of rows too, has the same limit (Homework 7).
+#   Nobody asked for the minimum norm: it is the **implicit bias** of the algorithm.
+# * **Vanishing ridge.** $\hat w = \lim_{\lambda \to 0^+} (\Phi^\top\Phi + \lambda I)^{-1}
+#   \Phi^\top y$.
+#
+# For the Legendre features the norm is the mean square size of $\hat f$ (Section 2), so
+# $\hat w$ is the interpolant with the smallest $\mathbb{E}[\hat f(x)^2]$ among all polynomials
+# of degree below $p$.
+#
+# **Near the threshold the formula divides by tiny numbers.** The coefficient of $v_j$ is
+# $u_j^\top y / s_j$, and the noise in $y$ is divided by $s_j$ too. For $p$ well below or well
+# above $n$, $\Phi$ is well conditioned; as $p \to n$ the smallest singular value of the square
+# matrix falls towards 0 (the next cell shows by how much), and $\hat w$ becomes enormous. That
+# is the peak of double descent, in one line.
+#
+# ### Choosing the cutoff
+#
+# In floating point, a singular value is never exactly 0, so every SVD-based solver must decide
+# which $s_j$ count as zero: `np.linalg.lstsq(Phi, y, rcond=...)` drops those below
+# `rcond` $\cdot\, s_1$, and so does `np.linalg.pinv(Phi, rcond=...)`.
+#
+# * The computed SVD is the exact SVD of a matrix within a relative distance of a small multiple
+#   of $\epsilon_{\text{mach}} \approx 2.2\cdot 10^{-16}$ of $\Phi$, so each computed singular
+#   value may be off by about $\max(n, p)\,\epsilon_{\text{mach}}\,s_1$. Below that level a
+#   singular value is indistinguishable from 0, and dividing by it amplifies rounding noise.
+#   This is the default of `lstsq` (`rcond=None` means $\epsilon_{\text{mach}}\max(n, p)$); the
+#   default of `pinv` is $10^{-15}$, nearly the same for small matrices.
+# * A **larger** cutoff (`rcond=1e-3`, say) is a different estimator: the truncated SVD, a form
+#   of regularization. It drops directions that the data determine, so it no longer
+#   interpolates near $p = n$, where those small singular values are real: for $p$ within one
+#   of $n$ they are typically $10^{-5}$ to $10^{-7}$ of the largest, and in unlucky draws
+#   $10^{-12}$. It also flattens the peak you are meant to see.
+#   (Regularization tuned well can remove the peak altogether; Nakkiran et al., 2021.)
+#
+# Near the threshold even the right cutoff leaves a residual of about
+# $\epsilon_{\text{mach}}\,\|\Phi\|\,\|\hat w\|$, which is large when $\hat w$ is. One step of
+# *iterative refinement*, adding $\Phi^{+}(y - \Phi\hat w)$ computed with the same SVD, removes
+# most of it, and the correction stays in the row space.
+
+# %%
+# A demonstration, not an exercise: singular values of Legendre feature matrices, n = 16.
+rng = np.random.default_rng(1)
+print(" p   median s_min/s_max   smallest of 200 draws")
+for p in (4, 8, 12, 15, 16, 17, 20, 24, 32, 64):
+    ratios = []
+    for _ in range(200):
+        s = np.linalg.svd(legendre_features(rng.uniform(-1.0, 1.0, 16), p), compute_uv=False)
+        ratios.append(s[-1] / s[0])
+    print(f"{p:2d}   {np.median(ratios):18.1e}   {np.min(ratios):20.1e}")
+
+rng = np.random.default_rng(7)
+x_demo = rng.uniform(-1.0, 1.0, 16)
+y_demo = np.sin(np.pi * x_demo) + 0.1 * rng.normal(size=16)
+print("\none training set: largest training error |Phi w - y| of lstsq at three cutoffs")
+for p in (16, 17, 18, 24):
+    Phi_demo = legendre_features(x_demo, p)
+    s = np.linalg.svd(Phi_demo, compute_uv=False)
+    errors = []
+    for rcond in (None, 1e-6, 1e-3):
+        w_demo = np.linalg.lstsq(Phi_demo, y_demo, rcond=rcond)[0]
+        errors.append(f"rcond={rcond}: {np.max(np.abs(Phi_demo @ w_demo - y_demo)):.0e}")
+    print(f"p = {p} (s_min/s_max = {s[-1] / s[0]:.0e})  ", ",  ".join(errors))
+
+# %% [markdown]
+# **Task.** Implement `min_norm_solution(Phi, y)` $= \Phi^{+} y$: `Phi` a finite real matrix of
+# shape $(n, p)$ with $n, p \ge 1$ (else `ValueError` naming `Phi`), `y` a finite vector of length
+# $n$ (else `ValueError` naming `y`). Return a float64 vector of length $p$. Use the SVD with the
+# cutoff $\max(n, p)\,\epsilon_{\text{mach}}\,s_1$ (or `np.linalg.lstsq` with `rcond=None`); it
+# must interpolate, up to rounding, when $p \ge n$ and $\Phi$ has full row rank, also at
+# $p = n$.
+
+# %% role="function" name="min_norm_solution"
+
+# %% role="tests" name="min_norm_solution"
+
+# %% [markdown]
+# ### Plot (a): three interpolants
+#
+# Draw $n = 16$ points $x_i \sim U[-1, 1]$ with labels $y_i = \sin(\pi x_i) + 0.1\,\xi_i$,
+# $\xi_i \sim N(0, 1)$, and fit them with $p = 8$, $16$ and $40$ Legendre features by
+# `min_norm_solution`. Plot each fit on a fine grid against $\sin(\pi x)$ and the data, and put
+# its training MSE, its test MSE (against $\sin(\pi x)$ on the grid) and $\|\hat w\|$ in the
+# title. The first fit smooths over the noise; the other two pass through every point, one of
+# them wildly.
+
+# %%
+import matplotlib.pyplot as plt
+
+# %% role="solution"
+rng = np.random.default_rng(3)
+x_train = rng.uniform(-1.0, 1.0, 16)
+y_train = np.sin(np.pi * x_train) + 0.1 * rng.normal(size=16)
+x_grid = np.linspace(-1.0, 1.0, 1001)
+fig, axes = plt.subplots(1, 3, figsize=(15, 4), sharey=True)
+for ax, p in zip(axes, (8, 16, 40), strict=True):
+    w_hat = min_norm_solution(legendre_features(x_train, p), y_train)
+    fit_grid = legendre_features(x_grid, p) @ w_hat
+    train_mse = np.mean((legendre_features(x_train, p) @ w_hat - y_train) ** 2)
+    test_mse = np.mean((fit_grid - np.sin(np.pi * x_grid)) ** 2)
+    ax.plot(x_grid, np.sin(np.pi * x_grid), "k--", label=r"$\sin(\pi x)$")
+    ax.plot(x_grid, fit_grid, color="tab:blue", label="min-norm fit")
+    ax.plot(x_train, y_train, "o", color="tab:red", label="data")
+    ax.set_title(
+        f"p = {p}: train MSE {train_mse:.0e}, test MSE {test_mse:.1e}\n"
+        rf"$\|\hat w\| = {np.linalg.norm(w_hat):.3g}$"
+    )
+    ax.set_xlabel("$x$")
+axes[0].set_ylim(-2.5, 2.5)
+axes[0].legend(loc="upper left")
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# ## 4. The exact risk for Gaussian design
+#
+# One model can be solved exactly (Belkin, Hsu and Xu, 2020; Hastie, Montanari, Rosset and
+# Tibshirani, 2022). The data are $y = X\beta + \varepsilon$ with an $n \times p$ matrix $X$ of
+# independent $N(0, 1)$ entries (rows $x_i \sim N(0, I_p)$), a fixed $\beta$ with
+# $\|\beta\|^2 = r^2$ and noise $\varepsilon \sim N(0, \sigma^2 I_n)$; the estimator is
+# $\hat\beta = X^{+} y$. For a new point $x \sim N(0, I_p)$ the excess test error is
+# $\mathbb{E}_x[(x^\top\hat\beta - x^\top\beta)^2] = \|\hat\beta - \beta\|^2$, because
+# $\mathbb{E}[xx^\top] = I$. Its expectation over $X$ and $\varepsilon$ is
+# $$R(n, p) = \mathbb{E}\,\|\hat\beta - \beta\|^2 =
+# \begin{cases}
+# \sigma^2\,\dfrac{p}{n - p - 1}, & p \le n - 2, \\[2ex]
+# r^2\Bigl(1 - \dfrac{n}{p}\Bigr) + \sigma^2\,\dfrac{n}{p - n - 1}, & p \ge n + 2,
+# \end{cases}$$
+# and $+\infty$ for $p \in \{n - 1, n, n + 1\}$.
+#
+# **Below the threshold** ($p < n$, $X$ of full column rank with probability 1),
+# $\hat\beta = (X^\top X)^{-1}X^\top(X\beta + \varepsilon) = \beta + (X^\top X)^{-1}X^\top
+# \varepsilon$. There is no bias, since every feature of the model is a feature of the data, and
+# $$\mathbb{E}_\varepsilon\|\hat\beta - \beta\|^2 = \sigma^2\,\mathrm{tr}\bigl((X^\top X)^{-1}
+# X^\top X (X^\top X)^{-1}\bigr) = \sigma^2\,\mathrm{tr}\,(X^\top X)^{-1} .$$
+# $X^\top X$ is a Wishart matrix with $n$ degrees of freedom, and the mean of its inverse is
+# $I_p/(n - p - 1)$ when $n - p - 1 > 0$, which gives $\sigma^2 p/(n - p - 1)$.
+#
+# **Above the threshold** ($p > n$, full row rank), $X^{+} = X^\top(XX^\top)^{-1}$ and
+# $X^{+}X = P$ is the orthogonal projection onto the row space of $X$, so
+# $$\hat\beta - \beta = -(I - P)\beta + X^{+}\varepsilon .$$
+# The two terms are orthogonal (null space and row space), and the cross term has mean 0 anyway.
+# *Bias:* the rows are rotation invariant, so the row space is a uniformly random
+# $n$-dimensional subspace of $\mathbb{R}^p$, which keeps on average the fraction $n/p$ of
+# $\|\beta\|^2$: $\mathbb{E}\|(I - P)\beta\|^2 = r^2(1 - n/p)$. The estimator simply cannot see
+# the part of $\beta$ orthogonal to the data. *Variance:*
+# $\sigma^2\,\mathbb{E}\,\mathrm{tr}\,(XX^\top)^{-1}$, with $XX^\top$ an $n \times n$ Wishart
+# matrix with $p$ degrees of freedom, whose inverse has mean $I_n/(p - n - 1)$.
+#
+# **Why it blows up.** In terms of the singular values of $X$, the variance term is
+# $\sigma^2\,\mathbb{E}\sum_j 1/s_j^2$ on both sides, and the largest summand is
+# $1/s_{\min}^2$. For a large $n \times p$ Gaussian matrix the singular values fill the interval
+# $[\,|\sqrt{n} - \sqrt{p}|,\ \sqrt{n} + \sqrt{p}\,]$ (the Marchenko-Pastur law), and the
+# extreme ones sit close to its ends. So $s_{\min} \approx |\sqrt{n} - \sqrt{p}|$, which is
+# large away from the threshold and tends to 0 as $p \to n$. A square matrix is singular "by a
+# hair": its smallest singular value is of order $1/\sqrt{n}$, and the probability that it is
+# below $\epsilon/\sqrt{n}$ is of order $\epsilon$ (Edelman, 1988); for $|p - n| = d$ it is
+# of order $\epsilon^{d+1}$ (Rudelson and Vershynin, 2009). The mean of $1/s_{\min}^2$ is
+# therefore infinite for $d \le 1$ and finite for $d \ge 2$: exactly the three excluded values.
+# The bias term stays below $r^2$ throughout; **the peak is noise, amplified by a nearly
+# singular design**. With $\sigma^2 = 0$ there is no peak at all.
+#
+# **Both tails.** For $p \ll n$ the risk is small (few parameters, each estimated from $n$
+# points). As $p \to \infty$ the risk tends to $r^2$, the error of the estimator $\hat\beta = 0$:
+# the variance term $\sigma^2 n/(p - n - 1)$ dies out (a very wide $X$ has all
+# $s_j^2 \approx p$, so the noise is divided by large numbers), while the bias grows to $r^2$. In
+# between, the right branch decreases all the way to $r^2$ when $r^2 \le \sigma^2$; when
+# $r^2 > \sigma^2$ it has a minimum at $p = (n + 1)/(1 - \sigma/r)$ and then rises back to $r^2$.
+#
+# **Task.** Implement `gaussian_design_risk(n, p, r2, sigma2)`: the formula above as a Python
+# `float`, and `math.inf` for $p \in \{n - 1, n, n + 1\}$ whatever `r2` and `sigma2` are (with
+# $\sigma^2 = 0$ the true value there is finite, but the formula is meant for noisy data). `n`
+# and `p` must be integers $\ge 1$, and `r2` and `sigma2` finite real numbers $\ge 0$
+# (`ValueError` naming the argument).
+
+# %% role="function" name="gaussian_design_risk"
+
+# %% role="tests" name="gaussian_design_risk"
+
+# %% [markdown]
+# ## 5. Checking the formula by simulation
+#
+# **Task.** Implement `simulate_gaussian_risk(n, p, r2, sigma2, trials, seed)`: with
+# `rng = np.random.default_rng(seed)`, repeat `trials` times: draw $X$ ($n \times p$, standard
+# normal entries), a direction $u \sim N(0, I_p)$ and $\beta = \sqrt{r^2}\,u/\|u\|$ (so
+# $\|\beta\|^2 = r^2$ exactly), and noise $\varepsilon \sim N(0, \sigma^2 I_n)$; compute
+# $\hat\beta$ = `min_norm_solution(X, X @ beta + eps)` and record $\|\hat\beta - \beta\|^2$.
+# Return the mean of the recorded values as a Python `float`. The same arguments must give the
+# same number. Validate as `gaussian_design_risk` does, with `trials` an integer $\ge 1$ and
+# `seed` an integer $\ge 0$.
+#
+# A random direction for $\beta$ changes nothing: the distribution of $X$ is rotation invariant,
+# so the risk depends on $\beta$ only through $\|\beta\|$. Far from the threshold a few hundred
+# trials give a few percent accuracy. Close to it the recorded values have a heavy tail: for
+# $|p - n| \le 3$ their variance is infinite, and the sample mean is at the mercy of the worst
+# draw.
+
+# %% role="function" name="simulate_gaussian_risk"
+
+# %% role="tests" name="simulate_gaussian_risk"
+
+# %% [markdown]
+# ### Plot (b), an experiment: formula against simulation
+#
+# Take $n = 100$, $r^2 = \sigma^2 = 1$. Left: the formula as a line for $p = 10, \dots, 400$ (in
+# two pieces, leaving out $p \in \{99, 100, 101\}$), and `simulate_gaussian_risk` with 200 trials
+# as markers at about twenty values of $p$ between 10 and 400, some of them close to the
+# threshold, on a logarithmic $y$ axis; mark $p = n$ and the level $r^2$. Right: the median over
+# 10 draws of the smallest singular value of $X$ against $p$, with the prediction
+# $|\sqrt{n} - \sqrt{p}|$. The cell takes 15 to 30 seconds.
+
+# %% role="experiment"
+n, r2, sigma2 = 100, 1.0, 1.0
+p_simulated = [10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 97, 103, 105, 110, 120, 150, 200]
+p_simulated += [250, 300, 350, 400]
+simulated = [simulate_gaussian_risk(n, p, r2, sigma2, 200, seed=p) for p in p_simulated]
+
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.5))
+for p_range, label in ((np.arange(10, n - 1), "formula"), (np.arange(n + 2, 401), None)):
+    risks = [gaussian_design_risk(n, int(p), r2, sigma2) for p in p_range]
+    ax1.semilogy(p_range, risks, color="tab:blue", label=label)
+ax1.semilogy(p_simulated, simulated, "o", color="tab:orange", label="simulation, 200 trials")
+ax1.axvline(n, color="gray", linestyle=":", label="$p = n$")
+ax1.axhline(r2, color="black", linewidth=0.8, label=r"$r^2$ (predicting 0)")
+ax1.set_xlabel("number of features $p$")
+ax1.set_ylabel(r"excess risk $\mathbb{E}\|\hat\beta - \beta\|^2$")
+ax1.set_title(r"Minimum-norm least squares, $n = 100$, $r^2 = \sigma^2 = 1$")
+ax1.legend()
+
+rng = np.random.default_rng(0)
+p_all = np.unique(np.r_[np.arange(10, 401, 10), np.arange(90, 111)])
+smallest = [
+    np.median([np.linalg.svd(rng.normal(size=(n, p)), compute_uv=False)[-1] for _ in range(10)])
+    for p in p_all
+]
+ax2.semilogy(p_all, smallest, "o", markersize=4, label=r"median $s_{\min}(X)$, 10 draws")
+p_fine = np.linspace(10, 400, 2000)
+ax2.semilogy(p_fine, np.abs(np.sqrt(n) - np.sqrt(p_fine)), label=r"$|\sqrt{n} - \sqrt{p}|$")
+ax2.axvline(n, color="gray", linestyle=":")
+ax2.set_xlabel("number of features $p$")
+ax2.set_ylabel("smallest singular value")
+ax2.set_title(r"Smallest singular value of a $100 \times p$ Gaussian matrix")
+ax2.legend()
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# ## 6. Double descent with Legendre features
+#
+# Back to the polynomial fits of plot (a), now with many training sets. This model is not the
+# Gaussian one: the features are not Gaussian (only orthonormal), and the target $\sin(\pi x)$
+# is not a finite combination of them, so there is a bias $\sum_{k \ge p} c_k^2$ below the
+# threshold too, and the classical U can appear there.
+#
+# **Task.** Implement `legendre_risk_curve(p_values, n=16, trials=200, noise_std=0.1, seed=0)`.
+# With `rng = np.random.default_rng(seed)`, for each of `trials` training sets draw $n$ points
+# $x_i \sim U[-1, 1]$ and labels $y_i = \sin(\pi x_i) + \sigma\xi_i$ ($\sigma$ = `noise_std`,
+# $\xi_i \sim N(0, 1)$), and for every $p$ in `p_values` fit $\hat w$ = `min_norm_solution` on
+# `legendre_features(x, p)`. Measure the test MSE of $\hat f_p$ against the **noiseless**
+# target, $\mathbb{E}_x[(\hat f_p(x) - \sin(\pi x))^2]$, estimated on 1000 fresh points from
+# $U[-1, 1]$ (or a fine grid: both approximate the same integral). Return, for each $p$, the
+# **median** over the trials, as a float64 array of the length of `p_values`. `p_values` must be
+# a non-empty vector of integers $\ge 1$, `n` and `trials` integers $\ge 1$, `noise_std` a
+# finite number $\ge 0$ and `seed` an integer $\ge 0$ (`ValueError` naming the argument).
+#
+# * Column $k$ of the features does not depend on $p$: compute the features of a training set
+#   once with $\max p$ columns, and fit each $p$ on the first $p$ of them. Use the same training
+#   and test sets for all $p$ of one trial, so that the curve is not blurred by differences
+#   between draws.
+# * **Why the median.** Near $p = n$ some draws have nearly singular $\Phi$ and errors of
+#   $10^{15}$ to $10^{24}$, and a mean over trials would show nothing but them. The median
+#   describes a typical training set.
+
+# %% role="function" name="legendre_risk_curve"
+
+# %% role="tests" name="legendre_risk_curve"
+
+# %% [markdown]
+# ### Plot (c), an experiment: the double descent curve
+#
+# Plot `legendre_risk_curve` for $p = 1, \dots, 64$ and $n = 16$ on a logarithmic $y$ axis, for
+# the noise levels $0.1$ (the default), $0.01$ and $0$, with a vertical line at $p = n$ and a
+# horizontal one at $\frac{1}{2} = \mathbb{E}[\sin^2(\pi x)]$, the test MSE of predicting 0.
+# Print, for each noise level, the best $p$ below the threshold and the median test MSE there,
+# at $p = n$, and at $p = 4n$. The cell takes 10 to 30 seconds.
+
+# %% role="experiment"
+p_values = list(range(1, 65))
+n_train = 16
+fig, ax = plt.subplots(figsize=(10, 5))
+for noise_std in (0.1, 0.01, 0.0):
+    curve = legendre_risk_curve(p_values, n=n_train, noise_std=noise_std)
+    ax.semilogy(p_values, curve, "o-", markersize=3, label=f"noise std {noise_std}")
+    best = int(np.argmin(curve[: n_train - 1]))
+    print(
+        f"noise {noise_std}: best p < n is {p_values[best]} (MSE {curve[best]:.1e}); "
+        f"p = n: {curve[n_train - 1]:.1e}; p = 4n: {curve[4 * n_train - 1]:.2f}"
+    )
+ax.axvline(n_train, color="gray", linestyle=":", label="$p = n = 16$")
+ax.axhline(0.5, color="black", linewidth=0.8, label=r"$\mathbb{E}[\sin^2(\pi x)] = 1/2$")
+ax.set_xlabel("number of Legendre features $p$")
+ax.set_ylabel("median test MSE over 200 training sets")
+ax.set_title(r"Minimum-norm Legendre fits of $\sin(\pi x)$, $n = 16$")
+ax.legend()
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# ### Written question (3 points)
+#
+# Using the formula of Section 4 and plots (b) and (c), explain **the peak at $p = n$ and the
+# second descent**:
+#
+# 1. Which term of the Gaussian-design risk blows up at the threshold, and why? Relate it to the
+#    singular values of the design (right panel of plot (b)) and to the formula
+#    $\hat w = \sum_j (u_j^\top y/s_j)\,v_j$. Why does the bias term not blow up?
+# 2. What do the curves of plot (c) for the three noise levels tell you about the cause of the
+#    peak?
+# 3. Why does the error come down again for $p > n$, although every model there interpolates the
+#    noisy data? What does the choice of the minimum-norm interpolant have to do with it, and
+#    what do the curves tend to as $p \to \infty$?
+# 4. In these two examples, does the over-parameterized side beat the best model below the
+#    threshold?
+
+# %% [markdown] role="written" grade_id="double_descent_explained" points=3
+# **The peak is variance.** In the Gaussian model the risk is bias plus variance. Below the
+# threshold the bias is 0 and the variance is $\sigma^2 p/(n - p - 1)$; above it the bias is
+# $r^2(1 - n/p)$ and the variance $\sigma^2 n/(p - n - 1)$. Only the variance terms blow up,
+# and they do so from both sides as $p \to n$. The variance is $\sigma^2\,\mathbb{E}\sum_j
+# 1/s_j^2$ over the singular values of $X$: the fit $\hat w = \sum_j (u_j^\top y/s_j)\,v_j$
+# divides the component of the noise along each $u_j$ by $s_j$. The smallest singular value is
+# about $|\sqrt{n} - \sqrt{p}|$: the right panel of plot (b) shows it at about 3 for
+# $p = 50$ and 4 for $p = 200$, but below $0.1$ at $p = n$. A nearly square Gaussian matrix is
+# nearly singular so often that $\mathbb{E}[1/s_{\min}^2] = \infty$ for $|p - n| \le 1$. The
+# bias term only measures how much of $\beta$ lies outside the row space of $X$; it is a
+# projection, never larger than $r^2$, and involves no division. In plot (b) the simulation
+# follows the formula, with more scatter next to the threshold, where the recorded errors have
+# a heavy tail.
+#
+# **Noise is the cause.** In plot (c) the peak at $p = 16$ is many orders of magnitude above
+# the rest of the curve with noise $0.1$. With noise $0.01$ it is $100$ times lower, as a
+# variance proportional to $\sigma^2$ should be. Without noise it is gone: at $p = n$ the fit is
+# the interpolating polynomial of $\sin(\pi x)$, which is extremely accurate for such a smooth
+# function. The near-singular $\Phi$ is still there, but the labels no longer contain anything
+# it can amplify. (For a less smooth target, the part that $p$ features cannot represent would
+# play the role of noise.)
+#
+# **The second descent.** For $p > n$ there are infinitely many interpolants, and the
+# minimum-norm one has no component in the null space of $\Phi$. As $p$ grows past $n$ the
+# smallest singular value grows again, like $\sqrt{p} - \sqrt{n}$, so the noise is divided by
+# larger and larger numbers, and $\sigma^2 n/(p - n - 1)$ decreases. The interpolant still fits
+# every noisy label, but by spreading the fit over many directions it stays small. Any other
+# interpolant adds a component in the null space, about which the data say nothing: it makes
+# the norm larger, and it adds error unless it happens to point towards the unseen part of the
+# target. Gradient descent from 0 never adds one. Meanwhile the bias rises: the
+# $n$-dimensional row space captures a shrinking fraction $n/p$ of $\beta$. As $p \to \infty$
+# the estimator tends to $\hat\beta = 0$ and the risk to $r^2 = 1$ (plot (b)). In plot (c) the
+# Legendre curves fall from the peak and level off between $0.35$ and $0.4$ by $p = 64$; far
+# beyond the plot they creep up to $\frac{1}{2}$. The minimum-norm interpolant has the
+# smallest $\mathbb{E}[\hat f^2]$, and in a very large space it becomes a set of narrow spikes
+# through the data points with almost no mass: the error of predicting 0.
+#
+# **Who wins.** Neither example favours the over-parameterized side. With $r^2 = \sigma^2 = 1$
+# the right branch of plot (b) stays above $r^2$, while small $p$ gives a risk of about $0.1$.
+# In plot (c) the best $p$ below the threshold ($p = 4$ or $6$, median test MSE below $0.01$
+# with noise $0.1$) beats every $p > n$ by a factor of about 50. The second descent is real,
+# but whether it ends below the classical sweet spot depends on the problem: on the
+# signal-to-noise ratio, and on how much of the target the extra features can capture.
