@@ -5,6 +5,8 @@ are filled in from the reference module and the suite (principle 1: one source p
 
 ``imports``            the module's import statements
 ``provided names=...`` source of the named private helpers, read-only
+``support names=...``  source of private helpers that a graded function calls and that would
+                       give its answer away: inside a solution region, so students get a stub
 ``function name=f``    ``f``'s signature and docstring, body between ``### BEGIN/END SOLUTION``
 ``tests name=f``       the visible checks of ``f``, then a hidden block scored by the suite
 ``solution``           the cell's code as an exercise (``### BEGIN/END SOLUTION`` around it)
@@ -62,6 +64,14 @@ def imports_source(module: ModuleType) -> str:
     return "\n".join(lines)
 
 
+def _sources(module: ModuleType, names: str, where: str) -> str:
+    """The source of each space-separated name in ``names``, joined as notebook code."""
+    missing = [n for n in names.split() if not hasattr(module, n)]
+    if missing:
+        raise GraderError(f"{where} names {missing}, which {module.__name__} does not define")
+    return "\n\n\n".join(inspect.getsource(getattr(module, n)) for n in names.split())
+
+
 def function_source(module: ModuleType, name: str) -> str:
     """``name``'s source with its body (after the docstring) between solution delimiters."""
     source = inspect.getsource(getattr(module, name))
@@ -106,15 +116,14 @@ def solution_notebook_from_template(assignment: Assignment) -> nbformat.Notebook
             new = new_code_cell(imports_source(module))
             _nbgrader(new, "imports", locked=True)
         elif role == "provided":
-            names = meta["names"].split()
-            missing = [n for n in names if not hasattr(module, n)]
-            if missing:
-                raise GraderError(
-                    f"{template.name}: cell {index + 1} provides {missing}, "
-                    f"which {module.__name__} does not define"
-                )
-            new = new_code_cell("\n\n\n".join(inspect.getsource(getattr(module, n)) for n in names))
+            new = new_code_cell(
+                _sources(module, meta["names"], f"{template.name} cell {index + 1}")
+            )
             _nbgrader(new, f"provided_{index}", locked=True)
+        elif role == "support":
+            code = _sources(module, meta["names"], f"{template.name} cell {index + 1}")
+            new = new_code_cell(f"### BEGIN SOLUTION\n{code}\n### END SOLUTION")
+            _nbgrader(new, f"support_{index}", solution=True)
         elif role == "function":
             new = new_code_cell(function_source(module, meta["name"]))
             _nbgrader(new, meta["name"], solution=True)
