@@ -569,7 +569,10 @@ plt.show()
 # of the paired differences, together with a smaller gap between test MSE and training loss.
 #
 # *What my run showed* (seeds 0 to 9, 1000 epochs, batch 128, lr 0.1, 2000 test points;
-# mean $\pm$ standard deviation over the seeds):
+# mean $\pm$ standard deviation over the seeds; measured with the reference's ensemble trainer,
+# which stacks the ten seeds: training them one at a time rounds differently, and over 1000
+# epochs the chaotic dynamics turn that into visibly different individual runs, so expect other
+# per-seed numbers, even from the reference):
 #
 # | setting | final training loss | test MSE | accuracy |
 # |---|---|---|---|
