@@ -82,6 +82,22 @@ def read_code_cells(path: Path) -> list[str]:
     return cells
 
 
+def with_cells_replaced(path: Path, replace: dict[str, str]) -> nbformat.NotebookNode:
+    """The notebook at ``path`` with each cell whose nbgrader grade_id is a key of ``replace``
+    given that key's source; ValueError naming ``replace`` when a grade_id is not in it."""
+    nb = nbformat.read(path, as_version=4)
+    found = set()
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id in replace:
+            cell.source = replace[grade_id]
+            found.add(grade_id)
+    missing = sorted(set(replace) - found)
+    if missing:
+        raise ValueError(f"replace names cells {missing} that {path.name} does not have")
+    return nb
+
+
 def _nbgrader_tree(folder: Path, assignment: str) -> list[Submission]:
     found = []
     for student in sorted(p for p in folder.iterdir() if p.is_dir()):

@@ -18,7 +18,7 @@ from rich.table import Table
 from grader.calibrate import load_limits, resolve_device
 from grader.grading import SubmissionResult, grade_many
 from grader.layout import release_notebook, solution_notebook
-from grader.notebook import Submission
+from grader.notebook import Submission, with_cells_replaced
 from grader.reports import table_console
 from grader.suites import Assignment, Mutant, assignment_names, load_assignment
 
@@ -36,13 +36,7 @@ class Check:
 
 def mutant_notebook(assignment: Assignment, mutant: Mutant, folder: Path) -> Path:
     """The solution notebook with ``mutant.question``'s function cell replaced."""
-    nb = nbformat.read(solution_notebook(assignment.name), as_version=4)
-    cells = [
-        c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == mutant.question
-    ]
-    if len(cells) != 1:
-        raise ValueError(f"no single function cell for {mutant.question} in the solution notebook")
-    cells[0].source = mutant.source
+    nb = with_cells_replaced(solution_notebook(assignment.name), {mutant.question: mutant.source})
     path = folder / f"mutant-{mutant.name}.ipynb"
     nbformat.write(nb, path)
     return path

@@ -16,20 +16,11 @@ from pathlib import Path
 import nbformat
 
 from grader.layout import release_notebook
+from grader.notebook import with_cells_replaced
 from grader.suites import load_assignment
 
 HW01 = "hw01_delta_sequences"
 OUT = Path(__file__).resolve().parent / HW01
-
-
-def filled(replace: dict[str, str]) -> nbformat.NotebookNode:
-    """The student notebook with the function cells named in ``replace`` rewritten."""
-    nb = nbformat.read(release_notebook(HW01), as_version=4)
-    for cell in nb.cells:
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if grade_id in replace:
-            cell.source = replace[grade_id]
-    return nb
 
 
 def main() -> None:
@@ -42,8 +33,8 @@ def main() -> None:
         partial[mutants[name].question] = mutants[name].source
     del partial["lorentzian_sympy"]
     OUT.mkdir(exist_ok=True)
-    nbformat.write(filled(correct), OUT / "full_marks.ipynb")
-    nbformat.write(filled(partial), OUT / "partial.ipynb")
+    nbformat.write(with_cells_replaced(release_notebook(HW01), correct), OUT / "full_marks.ipynb")
+    nbformat.write(with_cells_replaced(release_notebook(HW01), partial), OUT / "partial.ipynb")
     text = (OUT / "full_marks.ipynb").read_bytes()
     (OUT / "broken.ipynb").write_bytes(text[: len(text) // 2])
     print(f"wrote full_marks, partial and broken to {OUT}")

@@ -6,6 +6,7 @@ import nbformat
 from nbformat.v4 import new_code_cell
 
 from grader.layout import solution_notebook
+from grader.notebook import with_cells_replaced
 
 HW01 = "hw01_delta_sequences"
 
@@ -18,11 +19,7 @@ def make_submission(
     assignment: str = HW01,
 ) -> Path:
     """The solution notebook with function cells replaced (by question) and cells appended."""
-    nb = nbformat.read(solution_notebook(assignment), as_version=4)
-    for cell in nb.cells:
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if grade_id in (replace or {}):
-            cell.source = replace[grade_id]
+    nb = with_cells_replaced(solution_notebook(assignment), replace or {})
     nb.cells += [new_code_cell(src) for src in extra_cells or []]
     path = folder / f"{name}.ipynb"
     nbformat.write(nb, path)
