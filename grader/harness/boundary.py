@@ -181,13 +181,26 @@ def send(fd: int, obj: Any) -> None:
 
 def receive(stream: BinaryIO) -> Any:
     """Read one length-prefixed message from a binary stream; EOFError if it closed."""
-    header = stream.read(HEADER.size)
+    header = _read_exact(stream, HEADER.size)
     if len(header) < HEADER.size:
         raise EOFError("the other side closed the channel")
     (size,) = HEADER.unpack(header)
     if size > MAX_MESSAGE_BYTES:
         raise BoundaryError(f"message of {size} bytes exceeds {MAX_MESSAGE_BYTES}")
-    payload = stream.read(size)
+    payload = _read_exact(stream, size)
     if len(payload) < size:
         raise EOFError("the other side closed the channel mid-message")
     return decode(payload)
+
+
+def _read_exact(stream: BinaryIO, size: int) -> bytes:
+    """Read ``size`` bytes, or fewer only at end of stream: an unbuffered pipe returns what it
+    holds (64 KiB at most) per read, so a large message takes many reads."""
+    chunks, left = [], size
+    while left:
+        chunk = stream.read(left)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)

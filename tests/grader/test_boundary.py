@@ -91,3 +91,18 @@ def test_deep_nesting_is_refused():
         deep = [deep]
     with pytest.raises(boundary.BoundaryError, match="nested"):
         boundary.to_data(deep)
+
+
+def test_a_message_larger_than_a_pipe_buffer_arrives_whole():
+    """An unbuffered pipe (as the worker reads its requests) returns at most 64 KiB per read."""
+    import os
+    import threading
+
+    big = {"v": np.arange(10**6, dtype=np.float64)}
+    read_fd, write_fd = os.pipe()
+    writer = threading.Thread(target=lambda: (boundary.send(write_fd, big), os.close(write_fd)))
+    writer.start()
+    with os.fdopen(read_fd, "rb", buffering=0) as stream:
+        got = boundary.receive(stream)
+    writer.join()
+    np.testing.assert_array_equal(got["v"], big["v"])
