@@ -66,8 +66,6 @@ __all__ = [  # noqa: RUF022 (the order of the contract in COURSE.md, not alphabe
     "lanczos_extremes",
 ]
 
-ACTIVATIONS = ("tanh", "sigmoid", "softplus")
-
 
 def _as_real(value: npt.ArrayLike, name: str, *, ndim: int | None = None) -> np.ndarray:
     r"""Convert ``value`` to a new finite float64 array, checking its number of axes.
@@ -105,7 +103,7 @@ def _weights(v: npt.ArrayLike, w: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray
 
 
 def _activation(name: str) -> tuple[Callable, Callable, Callable]:
-    r"""Return :math:`(\sigma, \sigma', \sigma'')` for ``name`` in ``ACTIVATIONS``, vectorized.
+    r"""Return :math:`(\sigma, \sigma', \sigma'')` for ``name`` "tanh", "sigmoid" or "softplus", vectorized.
 
     :math:`\tanh' = 1 - \tanh^2`, :math:`\tanh'' = -2\tanh\,(1 - \tanh^2)`; with the logistic
     :math:`s`, :math:`s' = s(1 - s)`, :math:`s'' = s(1 - s)(1 - 2s)`; softplus
@@ -128,7 +126,7 @@ def _activation(name: str) -> tuple[Callable, Callable, Callable]:
         "softplus": (lambda z: np.logaddexp(0.0, z), sigmoid, sigmoid_d1),
     }
     if not isinstance(name, str) or name not in table:
-        raise ValueError(f"activation must be one of {ACTIVATIONS}, got activation={name!r}")
+        raise ValueError(f"activation must be one of {tuple(table)}, got activation={name!r}")
     return table[name]
 
 
