@@ -98,18 +98,6 @@ def test_two_layer_net_at_a_million_neurons(impl):
                  what="two_layer_net at m = 10^6")  # fmt: skip
 
 
-@question("two_layer_net", weight=0.5)
-@pytest.mark.parametrize(
-    ("args", "argument"),
-    [((1.0, [1.0], [1.0], "relu"), "activation"), ((np.nan, [1.0], [1.0]), "x")],
-)
-def test_two_layer_net_rejects_bad_arguments(impl, args, argument):
-    err = impl.error_of("two_layer_net", *args)
-    assert err.value_error and argument in err.message, (
-        f"two_layer_net should raise ValueError naming `{argument}`, got {err.describe()}"
-    )
-
-
 # -- param_gradient -----------------------------------------------------------------------------
 
 
@@ -201,15 +189,6 @@ def test_width_exponent_is_minus_one_half(impl, x, activation):
     )
 
 
-@question("width_exponent")
-@pytest.mark.parametrize(("args", "argument"), [(([10, 10],), "widths"), (([10, 100], 0.0), "x")])
-def test_width_exponent_rejects_bad_arguments(impl, args, argument):
-    err = impl.error_of("width_exponent", *args)
-    assert err.value_error and argument in err.message, (
-        f"width_exponent should raise ValueError naming `{argument}`, got {err.describe()}"
-    )
-
-
 # -- linearization_gap --------------------------------------------------------------------------
 
 
@@ -272,14 +251,6 @@ def test_linearization_gap_shrinks_with_width_within_the_taylor_bound(impl):
     )
 
 
-@question("linearization_gap", weight=0.5)
-def test_linearization_gap_rejects_a_negative_radius(impl):
-    err = impl.error_of("linearization_gap", 1.0, [1.0], [1.0], -1.0)
-    assert err.value_error and "radius" in err.message, (
-        f"linearization_gap should raise ValueError naming `radius`, got {err.describe()}"
-    )
-
-
 # -- output_nonlinearity_hessian_norm -----------------------------------------------------------
 
 
@@ -309,4 +280,29 @@ def test_output_hessian_norm_stays_of_order_one_at_large_width(impl):
     assert abs(got - rank_one) <= s * np.max(tanh_block_norms(1.0, v, w)) * (1 + 1e-9), (
         "at m = 10^4 the norm should be s(1 - s) ||grad f||^2 (order 1) up to s ||H|| (order "
         "m^(-1/2)): the rank-one term does not vanish with width"
+    )
+
+
+# -- invalid arguments --------------------------------------------------------------------------
+
+INVALID = [
+    ("two_layer_net", 0.5, (1.0, [1.0], [1.0], "relu"), "activation"),
+    ("two_layer_net", 0.5, (np.nan, [1.0], [1.0]), "x"),
+    ("width_exponent", 0.5, ([10, 10],), "widths"),
+    ("width_exponent", 0.5, ([10, 100], 0.0), "x"),
+    ("linearization_gap", 0.5, (1.0, [1.0], [1.0], -1.0), "radius"),
+]
+
+
+@pytest.mark.parametrize(
+    ("function", "args", "argument"),
+    [
+        pytest.param(f, args, argument, marks=question(f, weight=weight), id=f"{f}-{argument}")
+        for f, weight, args, argument in INVALID
+    ],
+)
+def test_invalid_arguments_raise_value_error_naming_them(impl, function, args, argument):
+    err = impl.error_of(function, *args)
+    assert err.value_error and argument in err.message, (
+        f"{function} should raise ValueError naming `{argument}`, got {err.describe()}"
     )
