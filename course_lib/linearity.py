@@ -195,8 +195,9 @@ def hessian_spectral_norm(
 ) -> float:
     r"""The spectral norm of the Hessian of :math:`f(x)` in :math:`\theta`, in closed form.
 
-    The Hessian is block diagonal with blocks :math:`[[0, a_i], [a_i, b_i]]` (see the module
-    docstring), so its largest absolute eigenvalue is
+    The Hessian is block diagonal with blocks :math:`[[0, a_i], [a_i, b_i]]`,
+    :math:`a_i = \sigma'(w_i x)\,x/\sqrt m` and :math:`b_i = v_i\sigma''(w_i x)\,x^2/\sqrt m`,
+    so its largest absolute eigenvalue is
     :math:`\max_i \tfrac12\bigl(|b_i| + \sqrt{b_i^2 + 4a_i^2}\bigr)`, computed in
     :math:`O(m)` time and memory (:math:`m = 10^6` takes milliseconds).
     :func:`hessian_spectral_norm_hvp` computes the same number without the block structure.
