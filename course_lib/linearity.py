@@ -103,7 +103,9 @@ def _weights(v: npt.ArrayLike, w: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray
 
 
 def _activation(name: str) -> tuple[Callable, Callable, Callable]:
-    r"""Return :math:`(\sigma, \sigma', \sigma'')` for ``name`` "tanh", "sigmoid" or "softplus", vectorized.
+    r"""The activation ``name`` ("tanh", "sigmoid" or "softplus") and its first two derivatives.
+
+    Returns :math:`(\sigma, \sigma', \sigma'')` as vectorized functions.
 
     :math:`\tanh' = 1 - \tanh^2`, :math:`\tanh'' = -2\tanh\,(1 - \tanh^2)`; with the logistic
     :math:`s`, :math:`s' = s(1 - s)`, :math:`s'' = s(1 - s)(1 - 2s)`; softplus

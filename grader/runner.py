@@ -18,11 +18,14 @@ from typing import Any
 import pytest
 
 from grader import GraderError
+from grader.checks import visible_params
 from grader.impl import Impl, SubmissionError
-from grader.suites import Assignment
+from grader.suites import SUITES_DIR, Assignment
 
 #: Per-test time limit used when no calibration is known for a test.
 DEFAULT_TEST_LIMIT = 60.0
+#: The shared module of visible-checks tests, collected with every suite.
+VISIBLE_MODULE = str(SUITES_DIR / "visible.py")
 
 
 @dataclass
@@ -88,6 +91,16 @@ class _SuitePlugin:
         """Session scope, so suites may cache an implementation's output in module fixtures;
         every pass ends with ``nextitem=None``, which tears even these down."""
         return self._impl
+
+    @pytest.fixture(scope="session", name="assignment")
+    def assignment_fixture(self) -> Assignment:
+        """The assignment being graded (the shared visible-checks test reads its checks)."""
+        return self.assignment
+
+    def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
+        """One visible-checks test per question with visible checks, marked as its gate."""
+        if metafunc.definition.module.__file__ == VISIBLE_MODULE:
+            metafunc.parametrize("question", visible_params(self.assignment.visible))
 
     def pytest_configure(self, config: pytest.Config) -> None:
         config.addinivalue_line("markers", "question(name, weight=1.0, visible=False): grading")
@@ -169,10 +182,11 @@ def run_suite_many(
     plugin = _SuitePlugin(impls, on_done, assignment, limits or {}, default_limit, only)
     args = [
         str(assignment.suite_dir),
+        VISIBLE_MODULE,
         "-c",
         os.devnull,
         "--rootdir",
-        str(assignment.suite_dir),
+        str(SUITES_DIR),
         "--assert=plain",
         "--import-mode=importlib",
         "-p",

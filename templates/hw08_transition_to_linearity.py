@@ -92,8 +92,9 @@
 #
 # Taylor's theorem with the Lagrange remainder splits $f$ around the initialization
 # $\theta_0$ into its **linearization** and a remainder,
-# $$f(\theta) = \underbrace{f(\theta_0) + \nabla f(\theta_0)\cdot(\theta - \theta_0)}_{f_{lin}(\theta)}
-# + \underbrace{\tfrac12(\theta - \theta_0)^\top H(\xi)\,(\theta - \theta_0)}_{\mathcal R(\theta)},$$
+# $$f(\theta) = \underbrace{f(\theta_0) + \nabla f(\theta_0)\cdot(\theta - \theta_0)}_{
+# f_{lin}(\theta)} + \underbrace{\tfrac12(\theta - \theta_0)^\top H(\xi)\,
+# (\theta - \theta_0)}_{\mathcal R(\theta)},$$
 # with $H = \partial^2 f/\partial\theta^2$ evaluated at a point $\xi$ of the segment from
 # $\theta_0$ to $\theta$. The network is close to linear on a ball
 # $\|\theta - \theta_0\| \le R$ exactly when $\|H\|$ is small there, since
