@@ -22,17 +22,34 @@ from __future__ import annotations
 
 import copy
 import json
+import shutil
+import socket
+import threading
+import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import nbformat
+import numpy as np
 from nbformat.v4 import new_code_cell, new_markdown_cell
 
+from grader.calibrate import TimeLimits, load_limits
+from grader.grading import grade_many
 from grader.layout import ROOT, solution_notebook
-from grader.notebook import with_cells_replaced
+from grader.notebook import Submission, with_cells_replaced
+from grader.sandbox import Limits
+from grader.suites import Assignment
+
+from .submissions import make_submission
 
 HW01 = "hw01_delta_sequences"
+#: A smaller memory cap than the default, so the memory bomb is stopped at 2 GB.
+WORKER_LIMITS = Limits(memory_bytes=2 * 1024**3)
+#: Short cell limit so the looping cases cost seconds; hidden tests keep calibrated limits.
+CELL_LIMIT = 5.0
 #: ``Case.zero`` value meaning every question scores 0.
 ALL = ("*",)
 
@@ -123,6 +140,89 @@ def build(case: Case, ctx: Context) -> Path:
     return path
 
 
+MUTANT_SINC = """\
+import numpy as np
+
+
+def sinc_kernel(x, eps):
+    x = np.asarray(x, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.sin(x / eps) / (np.pi * x)
+"""
+
+
+def serve_oracle(server: socket.socket) -> None:
+    """Answer ``[x, eps]`` lines with the Lorentzian's values (what an outside helper would do)."""
+    while True:
+        try:
+            conn, _ = server.accept()
+        except OSError:
+            return
+        with conn:
+            x, eps = json.loads(conn.makefile().readline())
+            x, eps = np.asarray(x, dtype=float), np.asarray(eps, dtype=float)
+            conn.sendall(json.dumps((eps / (np.pi * (x**2 + eps**2))).tolist()).encode() + b"\n")
+
+
+def survivors(token: str) -> list[int]:
+    """Pids of live processes named ``token`` (what the detached cases call themselves)."""
+    found = []
+    for comm in Path("/proc").glob("[0-9]*/comm"):
+        try:
+            if comm.read_text().strip() == token:
+                found.append(int(comm.parent.name))
+        except OSError:
+            continue
+    return found
+
+
+def grade_corpus(hw01: Assignment, tmp: Path, have: set[str]) -> dict[str, Any]:
+    """Grade every runnable case in one batch, honest notebooks interleaved; also grade the
+    honest notebooks alone (from copies, first) for the neighbour comparison."""
+    folder, escape, clean = tmp / "submissions", tmp / "escape", tmp / "clean"
+    for path in (folder, escape, clean):
+        path.mkdir()
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    threading.Thread(target=serve_oracle, args=(server,), daemon=True).start()
+    token = f"cgx{uuid.uuid4().hex[:8]}"
+    honest = {
+        "honest_a": make_submission(folder, "honest_a"),
+        "partial_b": make_submission(folder, "partial_b", replace={"sinc_kernel": MUTANT_SINC}),
+        "honest_c": make_submission(folder, "honest_c"),
+    }
+    ctx = Context(folder, escape, honest["honest_a"], server.getsockname()[1], token)
+    neighbour_bytes = ctx.neighbour.read_bytes()
+    limits = TimeLimits(CELL_LIMIT, load_limits(hw01, "cpu").tests, "cpu", "hostile-corpus")
+    copies = [Submission(name, shutil.copy(path, clean)) for name, path in honest.items()]
+    alone = grade_many(hw01, copies, limits=limits, worker_limits=WORKER_LIMITS)
+    cases = [Submission(c.name, build(c, ctx)) for c in CASES if set(c.needs) <= have]
+    third = len(cases) // 3
+    order = [
+        Submission("partial_b", honest["partial_b"]),
+        *cases[:third],
+        *cases[third : 2 * third],
+        Submission("honest_a", honest["honest_a"]),  # after the detached child: its target
+        *cases[2 * third :],
+        Submission("honest_c", honest["honest_c"]),
+    ]
+    started = time.perf_counter()
+    mixed = grade_many(hw01, order, limits=limits, worker_limits=WORKER_LIMITS)
+    seconds = time.perf_counter() - started
+    time.sleep(0.5)  # an escaped child writes every 0.2 s
+    server.close()
+    return {
+        "order": [s.name for s in order],
+        "results": {r.name: r for r in mixed},
+        "alone": {r.name: r for r in alone},
+        "survivors": survivors(token),
+        "escaped": sorted(p.name for p in escape.iterdir()),
+        "neighbour_unchanged": ctx.neighbour.read_bytes() == neighbour_bytes,
+        "seconds": seconds,
+    }
+
+
 # --- sources -------------------------------------------------------------------------------------
 
 WRONG_LORENTZIAN = """\
@@ -160,7 +260,7 @@ class Claims:
     def __sub__(self, other): return 0.0
     __rsub__ = __sub__
     def __abs__(self): return 0.0
-def lorentzian(x, eps):
+def lorentzian_mass(a, b, eps):
     return Claims()
 """
 
@@ -185,9 +285,8 @@ class Rigged(np.ndarray):
     def __sub__(self, other): return np.zeros(self.shape).view(Rigged)
     __rsub__ = __sub__
     def __abs__(self): return np.zeros(self.shape).view(Rigged)
-def lorentzian(x, eps):
-    shape = np.broadcast(np.asarray(x, dtype=float), np.asarray(eps, dtype=float)).shape
-    return np.full(shape, -1.0).view(Rigged)
+def lorentzian_mass(a, b, eps):
+    return np.full((), -1.0).view(Rigged)
 """
 
 PATCHED_ALLCLOSE = (
@@ -228,7 +327,7 @@ SEGFAULT = "import ctypes\nctypes.string_at(0)"
 
 IGNORE_SIGNALS_AND_LOOP = """\
 import signal
-def lorentzian(x, eps):
+def lorentzian_mass(a, b, eps):
     for number in (signal.SIGTERM, signal.SIGINT, signal.SIGALRM, signal.SIGHUP):
         signal.signal(number, signal.SIG_IGN)
     while True:
@@ -521,7 +620,7 @@ CASES: tuple[Case, ...] = (
         "array_liar",
         "an object whose __array__ lies and __eq__ is always True",
         extra=(ARRAY_LIAR,),
-        zero=("lorentzian",),
+        zero=("lorentzian_mass",),
     ),
     Case(
         "float64_subclass",
@@ -533,7 +632,7 @@ CASES: tuple[Case, ...] = (
         "ndarray_subclass",
         "an np.ndarray subclass with rigged comparisons and arithmetic",
         extra=(NDARRAY_SUBCLASS,),
-        zero=("lorentzian",),
+        zero=("lorentzian_mass",),
     ),
     # Patching the checks: they run on the trusted side, out of reach.
     Case(
@@ -570,8 +669,8 @@ CASES: tuple[Case, ...] = (
     Case(
         "system_exit_function",
         "raise SystemExit inside a graded function",
-        replace={"lorentzian": "def lorentzian(x, eps):\n    raise SystemExit(0)"},
-        zero=("lorentzian",),
+        replace={"lorentzian_mass": "def lorentzian_mass(a, b, eps):\n    raise SystemExit(0)"},
+        zero=("lorentzian_mass",),
     ),
     Case(
         "os_exit_cell",
@@ -584,10 +683,10 @@ CASES: tuple[Case, ...] = (
     Case(
         "os_exit_function",
         "os._exit(0) inside a graded function",
-        replace={"lorentzian": "import os\ndef lorentzian(x, eps):\n    os._exit(0)"},
+        replace={"lorentzian_mass": "import os\ndef lorentzian_mass(a, b, eps):\n    os._exit(0)"},
         status="crashed",
-        zero=("lorentzian",),
-        reason="lorentzian stopped the worker",
+        zero=("lorentzian_mass",),
+        reason="lorentzian_mass stopped the worker",
     ),
     Case(
         "keyboard_interrupt_cell",
@@ -598,8 +697,8 @@ CASES: tuple[Case, ...] = (
     Case(
         "keyboard_interrupt_function",
         "raise KeyboardInterrupt inside a graded function",
-        replace={"gaussian_kernel": "def gaussian_kernel(x, eps):\n    raise KeyboardInterrupt"},
-        zero=("gaussian_kernel",),
+        replace={"box_kernel": "def box_kernel(x, eps):\n    raise KeyboardInterrupt"},
+        zero=("box_kernel",),
     ),
     Case(
         "segfault_cell",
@@ -612,9 +711,13 @@ CASES: tuple[Case, ...] = (
     Case(
         "segfault_function",
         "a segfault through ctypes inside a graded function",
-        replace={"lorentzian": "import ctypes\ndef lorentzian(x, eps):\n    ctypes.string_at(0)"},
+        replace={
+            "lorentzian_mass": (
+                "import ctypes\ndef lorentzian_mass(a, b, eps):\n    ctypes.string_at(0)"
+            )
+        },
         status="crashed",
-        zero=("lorentzian",),
+        zero=("lorentzian_mass",),
         reason="SIGSEGV",
     ),
     Case(
@@ -632,10 +735,12 @@ CASES: tuple[Case, ...] = (
     Case(
         "loop_function",
         "an infinite loop inside a graded function",
-        replace={"lorentzian": "def lorentzian(x, eps):\n    while True:\n        pass"},
+        replace={
+            "lorentzian_mass": "def lorentzian_mass(a, b, eps):\n    while True:\n        pass"
+        },
         status="timeout",
-        zero=("lorentzian",),
-        reason="lorentzian exceeded its time limit",
+        zero=("lorentzian_mass",),
+        reason="lorentzian_mass exceeded its time limit",
     ),
     Case(
         "ignore_sigalrm_cell",
@@ -661,10 +766,10 @@ CASES: tuple[Case, ...] = (
     Case(
         "ignore_sigterm_function",
         "SIGTERM, SIGINT, SIGALRM, SIGHUP ignored in a looping function",
-        replace={"lorentzian": IGNORE_SIGNALS_AND_LOOP},
+        replace={"lorentzian_mass": IGNORE_SIGNALS_AND_LOOP},
         status="timeout",
-        zero=("lorentzian",),
-        reason="lorentzian exceeded its time limit",
+        zero=("lorentzian_mass",),
+        reason="lorentzian_mass exceeded its time limit",
     ),
     # Resources.
     Case(
@@ -793,8 +898,8 @@ CASES: tuple[Case, ...] = (
     Case(
         "input_function",
         "input() inside a graded function",
-        replace={"gaussian_kernel": "def gaussian_kernel(x, eps):\n    return float(input())"},
-        zero=("gaussian_kernel",),
+        replace={"box_kernel": "def box_kernel(x, eps):\n    return float(input())"},
+        zero=("box_kernel",),
     ),
     Case(
         "detect_grading",
