@@ -20,7 +20,9 @@ Isolation levels, best first (the grader prints the one it used and ``results.js
 In every level: rlimits on address space, CPU time, file size, core dumps and processes (the
 kernel ignores the last for root, so a root grader relies on the cgroup); a scrubbed environment;
 ``python -I -S`` so neither ``PYTHONPATH`` nor the editable install's ``.pth`` can make
-``course_lib`` or ``grader`` importable; a grader running as root runs the worker as ``nobody``;
+``course_lib`` or ``grader`` importable; a grader running as root runs the worker as ``nobody``
+(outside bubblewrap only where ``nobody`` can run the interpreter, see
+:func:`nobody_can_run_python`);
 every process of the worker's session, and with a cgroup every process of the cgroup, killed at
 the end.
 """
@@ -115,6 +117,32 @@ def cgroups_work() -> bool:
         return True
     except OSError:
         return False
+
+
+def _become_nobody() -> None:
+    os.setgroups([])
+    os.setgid(NOBODY)
+    os.setuid(NOBODY)
+
+
+@functools.cache
+def nobody_can_run_python() -> bool:
+    """Whether ``nobody`` can run this interpreter and import the packages (a root grader drops
+    an rlimits worker to ``nobody`` only then; a Python under a private home cannot be run)."""
+    if os.getuid() != 0:
+        return False
+    probe = f"import sys;sys.path.extend({_site_packages()!r});import numpy"
+    try:
+        done = subprocess.run(
+            [sys.executable, "-I", "-S", "-c", probe],
+            capture_output=True,
+            timeout=60,
+            cwd="/",
+            preexec_fn=_become_nobody,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0
 
 
 def isolation_level() -> str:
@@ -257,7 +285,7 @@ class Worker:
         self._rep_r, rep_w = os.pipe()
         self._cgroup = _Cgroup(limits) if self.level.endswith("+cgroup") else None
         # Outside bubblewrap a root grader drops the worker to nobody (bwrap does it inside).
-        self._drop_to_nobody = os.getuid() == 0 and not self.level.startswith("bubblewrap")
+        self._drop_to_nobody = not self.level.startswith("bubblewrap") and nobody_can_run_python()
         if self.level.startswith("bubblewrap"):
             command = _bwrap_command(limits, device)
             cwd = workdir
@@ -308,9 +336,7 @@ class Worker:
         if os.getuid() != 0 or self._drop_to_nobody:
             resource.setrlimit(resource.RLIMIT_NPROC, (lim.processes, lim.processes))
         if self._drop_to_nobody:
-            os.setgroups([])
-            os.setgid(NOBODY)
-            os.setuid(NOBODY)
+            _become_nobody()
 
     def send(self, message: Any) -> None:
         try:

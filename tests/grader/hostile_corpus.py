@@ -165,14 +165,17 @@ def serve_oracle(server: socket.socket) -> None:
 
 
 def survivors(token: str) -> list[int]:
-    """Pids of live processes named ``token`` (what the detached cases call themselves)."""
+    """Pids of live (not zombie) processes named ``token``, as the detached cases name them."""
     found = []
     for comm in Path("/proc").glob("[0-9]*/comm"):
         try:
-            if comm.read_text().strip() == token:
-                found.append(int(comm.parent.name))
+            named = comm.read_text().strip() == token
+            # A killed orphan stays a zombie until init reaps it: it is dead, not a survivor.
+            alive = (comm.parent / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
         except OSError:
             continue
+        if named and alive:
+            found.append(int(comm.parent.name))
     return found
 
 
