@@ -245,6 +245,13 @@ class _Cgroup:
                 path.rmdir()
 
 
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
+
+
 def _give_to_nobody(folder: Path) -> None:
     """Make the worker's own folder (and only it) belong to ``nobody``."""
     for path in [folder, *folder.rglob("*")]:
@@ -380,8 +387,10 @@ class Worker:
             code = self.process.wait(timeout=2)
         except subprocess.TimeoutExpired:
             code = None
+        if code is not None and code > 128 and self.level.startswith("bubblewrap"):
+            code = 128 - code  # bwrap exits with 128 + n when its child is killed by signal n
         if code is not None and code < 0:
-            what += f" (killed by {signal.Signals(-code).name})"
+            what += f" (killed by {_signal_name(-code)})"
         elif code is not None:
             what += f" (exit status {code})"
         return WorkerError("crashed", what)

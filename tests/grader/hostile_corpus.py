@@ -52,6 +52,8 @@ WORKER_LIMITS = Limits(memory_bytes=2 * 1024**3)
 CELL_LIMIT = 5.0
 #: ``Case.zero`` value meaning every question scores 0.
 ALL = ("*",)
+#: A broken ``lorentzian`` costs these: delta_pairing calls it, convergence_order calls that.
+LORENTZIAN = ("lorentzian", "delta_pairing", "convergence_order")
 
 #: What the cases may rely on, and the isolation levels that provide it.
 FEATURES = {
@@ -312,7 +314,7 @@ PATCHED_BUILTINS = (
     """\
 import builtins
 builtins.abs = lambda x: 0
-builtins.all = builtins.any = lambda *a, **k: True
+builtins.round = lambda x, *a: 0
 """
     + WRONG_LORENTZIAN
 )
@@ -330,7 +332,7 @@ SEGFAULT = "import ctypes\nctypes.string_at(0)"
 
 IGNORE_SIGNALS_AND_LOOP = """\
 import signal
-def lorentzian_mass(a, b, eps):
+def lorentzian_sympy():
     for number in (signal.SIGTERM, signal.SIGINT, signal.SIGALRM, signal.SIGHUP):
         signal.signal(number, signal.SIG_IGN)
     while True:
@@ -526,10 +528,10 @@ def _delete(grade_id: str) -> Callable[[nbformat.NotebookNode], None]:
     return edit
 
 
-def _duplicate_gaussian_wrong(nb: nbformat.NotebookNode) -> None:
-    i = _index(nb, "gaussian_kernel")
+def _duplicate_box_wrong(nb: nbformat.NotebookNode) -> None:
+    i = _index(nb, "box_kernel")
     twin = copy.deepcopy(nb.cells[i])
-    twin.source = "def gaussian_kernel(x, eps):\n    return np.zeros(np.shape(x))\n"
+    twin.source = "def box_kernel(x, eps):\n    return np.zeros(np.shape(x))\n"
     nb.cells.insert(i + 1, twin)
 
 
@@ -610,57 +612,57 @@ CASES: tuple[Case, ...] = (
     Case(
         "eq_liar",
         "a float subclass whose __eq__ is always True",
-        extra=(EQ_LIAR,),
+        replace={"lorentzian_mass": EQ_LIAR},
         zero=("lorentzian_mass",),
     ),
     Case(
         "float_liar",
         "an object whose __float__, __eq__ and comparisons lie",
-        extra=(FLOAT_LIAR,),
+        replace={"lorentzian_mass": FLOAT_LIAR},
         zero=("lorentzian_mass",),
     ),
     Case(
         "array_liar",
         "an object whose __array__ lies and __eq__ is always True",
-        extra=(ARRAY_LIAR,),
+        replace={"lorentzian_mass": ARRAY_LIAR},
         zero=("lorentzian_mass",),
     ),
     Case(
         "float64_subclass",
         "an np.float64 subclass with rigged comparisons and arithmetic",
-        extra=(FLOAT64_SUBCLASS,),
+        replace={"lorentzian_mass": FLOAT64_SUBCLASS},
         zero=("lorentzian_mass",),
     ),
     Case(
         "ndarray_subclass",
         "an np.ndarray subclass with rigged comparisons and arithmetic",
-        extra=(NDARRAY_SUBCLASS,),
+        replace={"lorentzian_mass": NDARRAY_SUBCLASS},
         zero=("lorentzian_mass",),
     ),
     # Patching the checks: they run on the trusted side, out of reach.
     Case(
         "patched_allclose",
         "numpy.allclose, numpy.isclose and math.isclose always True",
-        extra=(PATCHED_ALLCLOSE,),
-        zero=("lorentzian",),
+        replace={"lorentzian": PATCHED_ALLCLOSE},
+        zero=LORENTZIAN,
     ),
     Case(
         "patched_approx",
         "pytest.approx equal to everything",
-        extra=(PATCHED_APPROX,),
-        zero=("lorentzian",),
+        replace={"lorentzian": PATCHED_APPROX},
+        zero=LORENTZIAN,
     ),
     Case(
         "patched_builtins",
-        "builtins.abs returns 0, builtins.all and any return True",
+        "builtins.abs and builtins.round return 0",
         replace={"lorentzian": PATCHED_BUILTINS},
-        zero=("lorentzian",),
+        zero=LORENTZIAN,
     ),
     Case(
         "patched_numpy_testing",
         "numpy.testing asserts and np.array_equal disabled",
-        extra=(PATCHED_NUMPY_TESTING,),
-        zero=("lorentzian",),
+        replace={"lorentzian": PATCHED_NUMPY_TESTING},
+        zero=LORENTZIAN,
     ),
     # Leaving early.
     Case(
@@ -672,8 +674,8 @@ CASES: tuple[Case, ...] = (
     Case(
         "system_exit_function",
         "raise SystemExit inside a graded function",
-        replace={"lorentzian_mass": "def lorentzian_mass(a, b, eps):\n    raise SystemExit(0)"},
-        zero=("lorentzian_mass",),
+        replace={"lorentzian_sympy": "def lorentzian_sympy():\n    raise SystemExit(0)"},
+        zero=("lorentzian_sympy",),
     ),
     Case(
         "os_exit_cell",
@@ -686,10 +688,10 @@ CASES: tuple[Case, ...] = (
     Case(
         "os_exit_function",
         "os._exit(0) inside a graded function",
-        replace={"lorentzian_mass": "import os\ndef lorentzian_mass(a, b, eps):\n    os._exit(0)"},
+        replace={"lorentzian_sympy": "import os\ndef lorentzian_sympy():\n    os._exit(0)"},
         status="crashed",
-        zero=("lorentzian_mass",),
-        reason="lorentzian_mass stopped the worker",
+        zero=("lorentzian_sympy",),
+        reason="lorentzian_sympy stopped the worker",
     ),
     Case(
         "keyboard_interrupt_cell",
@@ -715,12 +717,10 @@ CASES: tuple[Case, ...] = (
         "segfault_function",
         "a segfault through ctypes inside a graded function",
         replace={
-            "lorentzian_mass": (
-                "import ctypes\ndef lorentzian_mass(a, b, eps):\n    ctypes.string_at(0)"
-            )
+            "lorentzian_sympy": ("import ctypes\ndef lorentzian_sympy():\n    ctypes.string_at(0)")
         },
         status="crashed",
-        zero=("lorentzian_mass",),
+        zero=("lorentzian_sympy",),
         reason="SIGSEGV",
     ),
     Case(
@@ -738,12 +738,10 @@ CASES: tuple[Case, ...] = (
     Case(
         "loop_function",
         "an infinite loop inside a graded function",
-        replace={
-            "lorentzian_mass": "def lorentzian_mass(a, b, eps):\n    while True:\n        pass"
-        },
+        replace={"lorentzian_sympy": "def lorentzian_sympy():\n    while True:\n        pass"},
         status="timeout",
-        zero=("lorentzian_mass",),
-        reason="lorentzian_mass exceeded its time limit",
+        zero=("lorentzian_sympy",),
+        reason="lorentzian_sympy exceeded its time limit",
     ),
     Case(
         "ignore_sigalrm_cell",
@@ -769,10 +767,10 @@ CASES: tuple[Case, ...] = (
     Case(
         "ignore_sigterm_function",
         "SIGTERM, SIGINT, SIGALRM, SIGHUP ignored in a looping function",
-        replace={"lorentzian_mass": IGNORE_SIGNALS_AND_LOOP},
+        replace={"lorentzian_sympy": IGNORE_SIGNALS_AND_LOOP},
         status="timeout",
-        zero=("lorentzian_mass",),
-        reason="lorentzian_mass exceeded its time limit",
+        zero=("lorentzian_sympy",),
+        reason="lorentzian_sympy exceeded its time limit",
     ),
     # Resources.
     Case(
@@ -807,8 +805,8 @@ CASES: tuple[Case, ...] = (
     Case(
         "forged_results",
         "a forged results.json in every folder it can reach, fake PASSED lines",
-        extra=(FORGED_RESULTS,),
-        zero=("lorentzian",),
+        replace={"lorentzian": FORGED_RESULTS},
+        zero=LORENTZIAN,
     ),
     Case(
         "forged_protocol",
@@ -823,7 +821,7 @@ CASES: tuple[Case, ...] = (
         "read_course_lib",
         "exec of course_lib/delta.py read from the project checkout",
         replace={"lorentzian": READ_COURSE_LIB},
-        zero=("lorentzian",),
+        zero=LORENTZIAN,
         cell_error="FileNotFoundError",
         needs=("hidden_fs",),
     ),
@@ -831,7 +829,7 @@ CASES: tuple[Case, ...] = (
         "read_hidden_suite",
         "the hidden suite's own formula, loaded with runpy",
         replace={"lorentzian": READ_SUITE},
-        zero=("lorentzian",),
+        zero=LORENTZIAN,
         cell_error="FileNotFoundError",
         needs=("hidden_fs",),
     ),
@@ -843,7 +841,7 @@ CASES: tuple[Case, ...] = (
                 path="@ROOT@/solutions/hw01_delta_sequences/hw01_delta_sequences.ipynb"
             )
         },
-        zero=("lorentzian",),
+        zero=LORENTZIAN,
         cell_error="FileNotFoundError",
         needs=("hidden_fs",),
     ),
@@ -851,7 +849,7 @@ CASES: tuple[Case, ...] = (
         "read_neighbour",
         "the lorentzian cell copied from another student's submission",
         replace={"lorentzian": COPY_CELL_FROM.format(path="@NEIGHBOUR@")},
-        zero=("lorentzian",),
+        zero=LORENTZIAN,
         cell_error="FileNotFoundError",
         needs=("hidden_fs",),
     ),
@@ -859,7 +857,7 @@ CASES: tuple[Case, ...] = (
         "import_course_lib",
         "from course_lib.delta import lorentzian",
         replace={"lorentzian": "from course_lib.delta import lorentzian"},
-        zero=("lorentzian",),
+        zero=LORENTZIAN,
         cell_error="No module named 'course_lib'",
     ),
     Case(
@@ -869,14 +867,14 @@ CASES: tuple[Case, ...] = (
             "lorentzian": "from grader.suites.hw01_delta_sequences.test_kernels import "
             "lorentzian_formula as lorentzian"
         },
-        zero=("lorentzian",),
+        zero=LORENTZIAN,
         cell_error="No module named 'grader'",
     ),
     Case(
         "network_oracle",
         "lorentzian asks an oracle on 127.0.0.1 for its answers",
         replace={"lorentzian": NETWORK_ORACLE},
-        zero=("lorentzian",),
+        zero=LORENTZIAN,
         needs=("no_network",),
     ),
     # Changing how later cells run, and knowing it is graded.
@@ -884,13 +882,13 @@ CASES: tuple[Case, ...] = (
         "ast_transformer",
         "an IPython ast_transformer that empties every later test cell",
         replace={"lorentzian": AST_TRANSFORMER},
-        zero=("lorentzian",),
+        zero=LORENTZIAN,
     ),
     Case(
         "input_transformer",
         "an IPython input transformer that blanks every later test cell",
         replace={"lorentzian": INPUT_TRANSFORMER},
-        zero=("lorentzian",),
+        zero=LORENTZIAN,
     ),
     Case(
         "input_cell",
@@ -908,27 +906,27 @@ CASES: tuple[Case, ...] = (
         "detect_grading",
         "patches the checks and answers wrong only when it sees a grader's environment variables",
         replace={"lorentzian": DETECT_GRADING},
-        zero=("lorentzian",),
+        zero=LORENTZIAN,
     ),
     # Cells deleted, duplicated, retyped, renamed; nbgrader metadata edited.
     Case(
         "deleted_solution_cell",
         "the lorentzian cell deleted",
         edit=_delete("lorentzian"),
-        zero=("lorentzian",),
+        zero=LORENTZIAN,
     ),
     Case("deleted_test_cell", "the lorentzian test cell deleted", edit=_delete("test_lorentzian")),
     Case(
         "duplicated_cell",
-        "the gaussian_kernel cell duplicated, the copy wrong",
-        edit=_duplicate_gaussian_wrong,
-        zero=("gaussian_kernel",),
+        "the box_kernel cell duplicated, the copy wrong",
+        edit=_duplicate_box_wrong,
+        zero=("box_kernel",),
     ),
     Case(
         "retyped_cell",
         "the lorentzian cell turned into markdown",
         edit=_retype_lorentzian,
-        zero=("lorentzian",),
+        zero=LORENTZIAN,
     ),
     Case("renamed_cell", "the lorentzian cell's grade_id renamed", edit=_rename_lorentzian),
     Case(
@@ -936,7 +934,7 @@ CASES: tuple[Case, ...] = (
         "the lorentzian test cell's source replaced by pass, wrong answer",
         replace={"lorentzian": WRONG_LORENTZIAN},
         edit=_edit_test_source,
-        zero=("lorentzian",),
+        zero=LORENTZIAN,
     ),
     Case("inflated_points", "every test cell's points multiplied by 100", edit=_inflate_points),
     Case(
@@ -944,13 +942,13 @@ CASES: tuple[Case, ...] = (
         "the lorentzian test cell re-marked as a solution cell and emptied, wrong answer",
         replace={"lorentzian": WRONG_LORENTZIAN},
         edit=_test_cell_made_solution,
-        zero=("lorentzian",),
+        zero=LORENTZIAN,
     ),
     Case(
         "solution_cell_made_test",
         "the lorentzian cell re-marked as a test cell worth 100",
         edit=_solution_cell_made_test,
-        zero=("lorentzian",),
+        zero=LORENTZIAN,
     ),
     # Files that are not (good) notebooks.
     Case(
