@@ -66,7 +66,8 @@ def test_honest_neighbours_score_as_in_a_clean_run(corpus, hw01):
     """The honest and partial notebooks graded among the hostile ones score exactly as alone."""
     for name, alone in corpus["alone"].items():
         mixed = corpus["results"][name]
-        assert (mixed.status, scores(mixed)) == (alone.status, scores(alone)), name
+        context = f"{name}: mixed {mixed.reason!r} {mixed.cell_errors}, alone {alone.reason!r}"
+        assert (mixed.status, scores(mixed)) == (alone.status, scores(alone)), context
     assert corpus["alone"]["honest_a"].total == hw01.max_total
     assert corpus["alone"]["partial_b"].total < hw01.max_total
 
