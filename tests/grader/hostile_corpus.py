@@ -201,7 +201,7 @@ def grade_corpus(hw01: Assignment, tmp: Path, have: set[str]) -> dict[str, Any]:
     ctx = Context(folder, escape, honest["honest_a"], server.getsockname()[1], token)
     neighbour_bytes = ctx.neighbour.read_bytes()
     limits = TimeLimits(CELL_LIMIT, load_limits(hw01, "cpu").tests, "cpu", "hostile-corpus")
-    copies = [Submission(name, shutil.copy(path, clean)) for name, path in honest.items()]
+    copies = [Submission(name, Path(shutil.copy(path, clean))) for name, path in honest.items()]
     alone = grade_many(hw01, copies, limits=limits, worker_limits=WORKER_LIMITS)
     cases = [Submission(c.name, build(c, ctx)) for c in CASES if set(c.needs) <= have]
     third = len(cases) // 3
