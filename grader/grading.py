@@ -61,10 +61,12 @@ class _Chunk:
         limits: TimeLimits,
         device: str,
         level: str,
+        worker_limits: Limits,
     ) -> None:
         self.assignment = assignment
         self.submissions = submissions
         self.limits = limits
+        self.worker_limits = worker_limits
         self.device = device
         self.level = level
         self.results: dict[str, SubmissionResult] = {}
@@ -87,7 +89,7 @@ class _Chunk:
     def _spawn(self) -> Worker:
         return Worker(
             preload=list(self.assignment.preload),
-            limits=Limits(),
+            limits=self.worker_limits,
             device=self.device,
             level=self.level,
         )
@@ -103,11 +105,17 @@ class _Chunk:
                 except MalformedNotebook as exc:
                     self._record(sub, started, "malformed", str(exc), _zero_scores(self.assignment))
                     continue
+                except Exception as exc:  # a reader fault costs this submission only
+                    reason = f"the notebook could not be read ({type(exc).__name__}: {exc})"
+                    self._record(
+                        sub, started, "grader-error", reason[:500], _zero_scores(self.assignment)
+                    )
+                    continue
                 impl = WorkerImpl(
                     cells,
                     preload=list(self.assignment.preload),
                     cell_timeout=self.limits.cell,
-                    limits=Limits(),
+                    limits=self.worker_limits,
                     device=self.device,
                     level=self.level,
                     spare=spare or self._spawn(),
@@ -156,14 +164,23 @@ def grade_many(
     limits: TimeLimits,
     device: str = "cpu",
     level: str | None = None,
+    worker_limits: Limits | None = None,
 ) -> list[SubmissionResult]:
     """Grade submissions one after another in one pytest session, each in a fresh worker.
 
     Collection happens once, and each submission's worker is spawned (and starts importing its
     preloads) while the previous submission is tested; every worker is still a fresh sandbox
-    used by one submission only. Never raises for anything a submission does.
+    used by one submission only. ``worker_limits`` caps each worker (default :class:`Limits`).
+    Never raises for anything a submission does.
     """
-    chunk = _Chunk(assignment, submissions, limits, device, level or isolation_level())
+    chunk = _Chunk(
+        assignment,
+        submissions,
+        limits,
+        device,
+        level or isolation_level(),
+        worker_limits or Limits(),
+    )
     return chunk.run()
 
 

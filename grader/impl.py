@@ -101,6 +101,44 @@ class RunLog:
             self.status = status
 
 
+def _is_cell_event(message: Any) -> bool:
+    """Whether ``message`` is a well-formed ``{"event": "cell", "index": int}``."""
+    return (
+        isinstance(message, dict)
+        and message.get("event") == "cell"
+        and type(message.get("index")) is int
+    )
+
+
+def _done_errors(message: Any) -> dict[str, str]:
+    """The errors of a ``done`` event; WorkerError("protocol") for anything else.
+
+    Student code shares the worker's process and can write to the reply pipe, so a message is
+    checked for shape before anything in it is used.
+    """
+    is_done = isinstance(message, dict) and message.get("event") == "done"
+    errors = message.get("errors") if is_done else None
+    if not isinstance(errors, dict) or not all(
+        k.isdigit() and isinstance(v, str) for k, v in errors.items()
+    ):
+        raise WorkerError("protocol", "the worker sent a malformed message while running cells")
+    return errors
+
+
+def _checked_reply(reply: Any) -> dict[str, Any]:
+    """``reply`` if it has the shape of an answer to a call, else WorkerError("protocol")."""
+    if isinstance(reply, dict) and (
+        (reply.get("ok") is True and "value" in reply)
+        or (
+            reply.get("ok") is False
+            and isinstance(reply.get("error"), str)
+            and isinstance(reply.get("value_error", False), bool)
+        )
+    ):
+        return reply
+    raise WorkerError("protocol", "the worker answered a call with a malformed reply")
+
+
 class WorkerImpl(Impl):
     """A submission's notebook in a sandboxed worker.
 
@@ -158,10 +196,10 @@ class WorkerImpl(Impl):
                 )
                 while True:
                     message = worker_.receive(self.cell_timeout + KILL_GRACE + 60.0 * (cell < 0))
-                    if message.get("event") == "cell":
-                        cell = int(message["index"])
+                    if _is_cell_event(message):
+                        cell = message["index"]
                         continue
-                    errors = message["errors"]
+                    errors = _done_errors(message)
                     break
             except WorkerError as exc:
                 worker_.close()
@@ -187,7 +225,7 @@ class WorkerImpl(Impl):
             raise SubmissionError(f"{self._broken[name]} (not called again)")
         worker_ = self._worker or self._start()
         try:
-            return worker_.request(request, self.budget)
+            return _checked_reply(worker_.request(request, self.budget))
         except WorkerError as exc:
             worker_.close()
             self._worker = None

@@ -67,6 +67,8 @@ def read_code_cells(path: Path) -> list[str]:
             f"the file is not valid JSON ({exc.msg} at line {exc.lineno}): it may be truncated; "
             "save the notebook in Jupyter and submit again"
         ) from None
+    except RecursionError:
+        raise MalformedNotebook("the file is JSON nested too deeply to be a notebook") from None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

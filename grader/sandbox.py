@@ -8,14 +8,23 @@ Isolation levels, best first (the grader prints the one it used and ``results.js
     private ``/tmp``; plus a cgroup capping its process count and memory (root only).
 ``bubblewrap``
     The same without the cgroup.
+``rlimits+cgroup``
+    A plain subprocess in its own session and temp directory, plus the cgroup (root only, where
+    ``bwrap`` is missing). Whatever file permissions let ``nobody`` read stays readable from it,
+    and it shares the host's network.
 ``rlimits``
-    A plain subprocess in its own session and temp directory. Used where ``bwrap`` is missing or
-    refuses to run (a laptop, a non-root CI). The project files stay readable from it.
+    The same without the cgroup. Used where ``bwrap`` is missing or refuses to run and the grader
+    is not root (a laptop, a non-root CI). A submission's process that leaves the worker's session
+    (``setsid``) may outlive it, and the worker runs as the grader's own user.
 
-In every level: rlimits on address space, CPU time, file size, core dumps and (where the kernel
-enforces it for the calling user) processes; a scrubbed environment; ``python -I -S`` so neither
-``PYTHONPATH`` nor the editable install's ``.pth`` can make ``course_lib`` or ``grader``
-importable; every process of the worker killed at the end.
+In every level: rlimits on address space, CPU time, file size, core dumps and processes (the
+kernel ignores the last for root, so a root grader relies on the cgroup); a scrubbed environment;
+``python -I -S`` so neither ``PYTHONPATH`` nor the editable install's ``.pth`` can make
+``course_lib`` or ``grader`` importable; a grader running as root runs the worker as ``nobody``
+(outside bubblewrap only where ``nobody`` can run the interpreter, see
+:func:`nobody_can_run_python`);
+every process of the worker's session, and with a cgroup every process of the cgroup, killed at
+the end.
 """
 
 from __future__ import annotations
@@ -110,11 +119,36 @@ def cgroups_work() -> bool:
         return False
 
 
+def _become_nobody() -> None:
+    os.setgroups([])
+    os.setgid(NOBODY)
+    os.setuid(NOBODY)
+
+
+@functools.cache
+def nobody_can_run_python() -> bool:
+    """Whether ``nobody`` can run this interpreter and import the packages (a root grader drops
+    an rlimits worker to ``nobody`` only then; a Python under a private home cannot be run)."""
+    if os.getuid() != 0:
+        return False
+    probe = f"import sys;sys.path.extend({_site_packages()!r});import numpy"
+    try:
+        done = subprocess.run(
+            [sys.executable, "-I", "-S", "-c", probe],
+            capture_output=True,
+            timeout=60,
+            cwd="/",
+            preexec_fn=_become_nobody,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0
+
+
 def isolation_level() -> str:
     """The best isolation available on this machine (see the module docstring)."""
-    if not bwrap_works():
-        return "rlimits"
-    return "bubblewrap+cgroup" if cgroups_work() else "bubblewrap"
+    base = "bubblewrap" if bwrap_works() else "rlimits"
+    return f"{base}+cgroup" if cgroups_work() else base
 
 
 def _package_dirs(*names: str) -> list[Path]:
@@ -211,6 +245,19 @@ class _Cgroup:
                 path.rmdir()
 
 
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
+
+
+def _give_to_nobody(folder: Path) -> None:
+    """Make the worker's own folder (and only it) belong to ``nobody``."""
+    for path in [folder, *folder.rglob("*")]:
+        os.chown(path, NOBODY, NOBODY, follow_symlinks=False)
+
+
 def scrubbed_env(device: str) -> dict[str, str]:
     """The worker's whole environment: nothing of the grader's leaks in."""
     env = {
@@ -244,6 +291,8 @@ class Worker:
         req_r, self._req_w = os.pipe()
         self._rep_r, rep_w = os.pipe()
         self._cgroup = _Cgroup(limits) if self.level.endswith("+cgroup") else None
+        # Outside bubblewrap a root grader drops the worker to nobody (bwrap does it inside).
+        self._drop_to_nobody = not self.level.startswith("bubblewrap") and nobody_can_run_python()
         if self.level.startswith("bubblewrap"):
             command = _bwrap_command(limits, device)
             cwd = workdir
@@ -262,6 +311,8 @@ class Worker:
                 (cwd / ".mpl").mkdir()
                 shutil.copy(fonts, cwd / ".mpl" / fonts.name)
             env["IPYTHONDIR"] = str(cwd / ".ipython")
+        if self._drop_to_nobody:
+            _give_to_nobody(workdir)
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(
                 command,
@@ -289,8 +340,10 @@ class Worker:
             (resource.RLIMIT_CORE, 0),
         ):
             resource.setrlimit(which, (value, value))
-        if os.getuid() != 0:
+        if os.getuid() != 0 or self._drop_to_nobody:
             resource.setrlimit(resource.RLIMIT_NPROC, (lim.processes, lim.processes))
+        if self._drop_to_nobody:
+            _become_nobody()
 
     def send(self, message: Any) -> None:
         try:
@@ -334,8 +387,10 @@ class Worker:
             code = self.process.wait(timeout=2)
         except subprocess.TimeoutExpired:
             code = None
+        if code is not None and code > 128 and self.level.startswith("bubblewrap"):
+            code = 128 - code  # bwrap exits with 128 + n when its child is killed by signal n
         if code is not None and code < 0:
-            what += f" (killed by {signal.Signals(-code).name})"
+            what += f" (killed by {_signal_name(-code)})"
         elif code is not None:
             what += f" (exit status {code})"
         return WorkerError("crashed", what)

@@ -19,6 +19,7 @@ Nothing here judges anything: a reply is only data, and the trusted side decides
 from __future__ import annotations
 
 import importlib
+import io
 import os
 import signal
 import sys
@@ -28,6 +29,35 @@ from . import boundary
 
 #: Longest error text sent back for one exception.
 MAX_ERROR_CHARS = 600
+#: Characters of ``print`` output (stdout and stderr together) kept in the worker's log.
+MAX_OUTPUT_CHARS = 1_000_000
+
+
+class CappedOutput(io.TextIOBase):
+    """A text stream that passes the first ``limit`` characters on and drops the rest.
+
+    The worker's ``sys.stdout`` and ``sys.stderr``: nothing reads printed output to judge it, and
+    a cell printing 100 MB must neither fill the disk nor fail on the file size limit.
+    """
+
+    def __init__(self, target: io.TextIOBase, budget: list[int]) -> None:
+        self._target = target
+        self._budget = budget  # shared by stdout and stderr: [characters left]
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        left = self._budget[0]
+        if left > 0:
+            self._target.write(text[:left])
+            if len(text) >= left:
+                self._target.write("\n[output truncated]\n")
+            self._budget[0] = left - len(text)
+        return len(text)
+
+    def flush(self) -> None:
+        self._target.flush()
 
 
 class CellTimeout(BaseException):
@@ -140,6 +170,9 @@ def main(argv: list[str]) -> None:
     """Entry point: ``argv = [prog, request_fd, reply_fd, comma-separated modules to preload]``."""
     request_fd, reply_fd = int(argv[1]), int(argv[2])
     os.environ["MPLBACKEND"] = "Agg"
+    budget = [MAX_OUTPUT_CHARS]
+    sys.stdout = CappedOutput(sys.__stdout__, budget)
+    sys.stderr = CappedOutput(sys.__stderr__, budget)
     for module in filter(None, argv[3].split(",")):
         importlib.import_module(module)
     shell = make_shell()

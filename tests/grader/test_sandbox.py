@@ -2,11 +2,23 @@
 
 import socket
 import threading
+import time
+import uuid
 
 import pytest
 
 from grader.layout import ROOT
-from grader.sandbox import Limits, Worker, WorkerError, bwrap_works, isolation_level
+from grader.sandbox import (
+    Limits,
+    Worker,
+    WorkerError,
+    bwrap_works,
+    cgroups_work,
+    isolation_level,
+    nobody_can_run_python,
+)
+
+from .hostile_corpus import survivors
 
 LEVELS = ["rlimits", *(["bubblewrap"] if bwrap_works() else [])]
 needs_bwrap = pytest.mark.skipif(not bwrap_works(), reason="bubblewrap is not usable here")
@@ -99,4 +111,42 @@ def test_bubblewrap_has_no_network_even_to_loopback():
 
 
 def test_isolation_level_is_named():
-    assert isolation_level() in {"rlimits", "bubblewrap", "bubblewrap+cgroup"}
+    assert isolation_level() in {"rlimits", "rlimits+cgroup", "bubblewrap", "bubblewrap+cgroup"}
+
+
+@pytest.mark.skipif(
+    not nobody_can_run_python(),
+    reason="only a root grader whose Python nobody may run drops an rlimits worker to nobody",
+)
+def test_rlimits_worker_of_a_root_grader_runs_as_nobody():
+    worker, _ = run(["import os\ndef ids():\n    return [os.getuid(), os.getgid()]"], "rlimits")
+    ids = call(worker, "ids")["value"]
+    worker.close()
+    assert ids == [65534, 65534]
+
+
+KILLING_LEVELS = [
+    *(["bubblewrap"] if bwrap_works() else []),
+    *(["rlimits+cgroup"] if cgroups_work() else []),
+]
+
+
+@pytest.mark.skipif(not KILLING_LEVELS, reason="needs bubblewrap or cgroups (root)")
+@pytest.mark.parametrize("level", KILLING_LEVELS)
+def test_a_detached_grandchild_dies_with_its_worker(level):
+    token = f"cgx{uuid.uuid4().hex[:8]}"
+    detach = (
+        "import ctypes, os, time\n"
+        "if os.fork() == 0:\n"
+        "    os.setsid()\n"
+        "    if os.fork() == 0:\n"
+        f"        ctypes.CDLL(None).prctl(15, b'{token}', 0, 0, 0)\n"
+        "        time.sleep(60)\n"
+        "    os._exit(0)\n"
+        "time.sleep(0.5)"
+    )
+    worker, errors = run([detach], level)
+    assert errors == {} and len(survivors(token)) == 1
+    worker.close()
+    time.sleep(0.2)
+    assert survivors(token) == []

@@ -1,0 +1,204 @@
+"""The hostile corpus graded by course-grade and by ``nbgrader autograde``, case by case.
+
+Builds every case of ``tests/grader/hostile_corpus.py``, grades the corpus with course-grade (one
+batch, honest notebooks mixed in, at this machine's best isolation level) and then each case
+alone with ``nbgrader autograde --student CASE`` in a temporary nbgrader course configured with
+``grader.nbgrader_bridge.RECOMMENDED_CONFIG`` (plus ``Execute.timeout = 15`` so that the looping
+cases cost 15 s, not 300). Prints a markdown table (and writes it with ``--out``): per case, the
+scores each tool gave (out of the assignment's total), and whether nbgrader gave points that
+course-grade judged unearned, took points that course-grade kept, or let a process of the
+submission outlive the grading and write outside it.
+
+Every case is bounded by construction (see the corpus module), but the nbgrader half runs it
+unsandboxed as the calling user: run this on a machine you do not mind a submission touching.
+
+    .venv/bin/python scripts/security_table.py [--out FILE] [--cases NAME...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import platform
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from grader.layout import solution_notebook
+from grader.nbgrader_bridge import RECOMMENDED_CONFIG
+from grader.sandbox import isolation_level
+from grader.suites import load_assignment
+from tests.grader.hostile_corpus import (
+    CASES,
+    HW01,
+    Context,
+    build,
+    features_of,
+    grade_corpus,
+    serve_oracle,
+    survivors,
+)
+
+CONFIG = (
+    "c = get_config()\nc.CourseDirectory.root = {root!r}\n{recommended}c.Execute.timeout = 15\n"
+)
+#: Longest one nbgrader autograde run may take before the script stops it.
+NBGRADER_LIMIT = 300
+
+
+def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ)
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
+    try:
+        return subprocess.run(
+            [sys.executable, "-m", "nbgrader", *args],
+            cwd=course,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=NBGRADER_LIMIT,
+        )
+    except subprocess.TimeoutExpired:
+        return subprocess.CompletedProcess(args, -1, "", f"stopped after {NBGRADER_LIMIT} s")
+
+
+def nbgrader_scores(course: Path, student: str, questions: list[str]) -> dict[str, float] | None:
+    """The gradebook's per-question autograded scores for ``student``, None if it has none."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        try:
+            return {
+                q: float(gradebook.find_grade(f"test_{q}", HW01, HW01, student).score)
+                for q in questions
+            }
+        except MissingEntry:
+            return None
+
+
+def run_nbgrader(tmp: Path, names: list[str], port: int) -> dict[str, dict]:
+    """Autograde each case alone; per case its scores (or None) and what escaped."""
+    course = tmp / "course"
+    (course / "source" / HW01).mkdir(parents=True)
+    (course / "nbgrader_config.py").write_text(
+        CONFIG.format(root=str(course), recommended=RECOMMENDED_CONFIG)
+    )
+    shutil.copy(solution_notebook(HW01), course / "source" / HW01 / f"{HW01}.ipynb")
+    done = nbgrader(course, "generate_assignment", HW01, "--force")
+    if done.returncode != 0:
+        raise SystemExit(f"nbgrader generate_assignment failed:\n{done.stderr[-2000:]}")
+    questions = list(load_assignment(HW01).questions)
+    outcomes = {}
+    for case in [c for c in CASES if c.name in names]:
+        built, escape = tmp / "built" / case.name, tmp / "escape" / case.name
+        built.mkdir(parents=True)
+        escape.mkdir(parents=True)
+        neighbour = shutil.copy(solution_notebook(HW01), built / "neighbour.ipynb")
+        before = Path(neighbour).read_bytes()
+        token = f"cgx{uuid.uuid4().hex[:8]}"
+        ctx = Context(built, escape, Path(neighbour), port, token)
+        folder = course / "submitted" / case.name / HW01
+        folder.mkdir(parents=True)
+        shutil.copy(build(case, ctx), folder / f"{HW01}.ipynb")
+        started = time.perf_counter()
+        run = nbgrader(course, "autograde", HW01, "--student", case.name, "--force")
+        seconds = time.perf_counter() - started
+        time.sleep(1.0)  # a detached child writes every 0.2 s once the kernel is gone
+        outcomes[case.name] = {
+            "scores": nbgrader_scores(course, case.name, questions),
+            "exit": run.returncode,
+            "seconds": seconds,
+            "survivors": len(survivors(token)),
+            "escaped": sorted(p.name for p in escape.iterdir())
+            + (["neighbour's notebook"] if Path(neighbour).read_bytes() != before else []),
+        }
+        print(f"nbgrader {case.name}: {outcomes[case.name]}", file=sys.stderr, flush=True)
+    return outcomes
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"
+
+
+def verdict(ours: dict[str, float], theirs: dict[str, float] | None, escaped: list[str]) -> str:
+    """How nbgrader's record differs from course-grade's (which the corpus test asserts)."""
+    notes = []
+    if theirs is None:
+        notes.append("no grade recorded")
+    else:
+        more = [q for q in ours if theirs[q] > ours[q]]
+        less = [q for q in ours if theirs[q] < ours[q]]
+        if more:
+            notes.append("**unearned** points on " + ", ".join(more))
+        if less:
+            notes.append("points lost on " + ", ".join(less))
+    if escaped:
+        notes.append("**wrote after the kernel ended**: " + ", ".join(escaped))
+    return "; ".join(notes) or "same"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, help="also write the table to this markdown file")
+    parser.add_argument("--cases", nargs="+", help="only these cases (default: all)")
+    args = parser.parse_args()
+    names = args.cases or [c.name for c in CASES]
+    assignment = load_assignment(HW01)
+    level = isolation_level()
+    have = features_of(level, os.getuid() == 0)
+    total = _fmt(assignment.max_total)
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    threading.Thread(target=serve_oracle, args=(server,), daemon=True).start()
+    with tempfile.TemporaryDirectory(prefix="security-table-") as tmp_name:
+        tmp = Path(tmp_name)
+        (tmp / "cg").mkdir()
+        ours = grade_corpus(assignment, tmp / "cg", have)
+        theirs = run_nbgrader(tmp, names, server.getsockname()[1])
+    server.close()
+    lines = [
+        f"Measured {datetime.date.today().isoformat()} on {platform.node()} "
+        f"({os.cpu_count()} CPUs, {platform.system()} {platform.release()}), course-grade "
+        f"isolation `{level}`, as {'root' if os.getuid() == 0 else 'a non-root user'}; "
+        f"course-grade graded the corpus in one batch in {ours['seconds']:.0f} s.",
+        "",
+        f"| case | attack | course-grade (of {total}) | nbgrader autograde (of {total}) | "
+        "nbgrader vs course-grade |",
+        "|---|---|---|---|---|",
+    ]
+    for case in [c for c in CASES if c.name in names]:
+        result = ours["results"].get(case.name)
+        nb = theirs[case.name]
+        if result is None:
+            mine = "skipped here (needs " + ", ".join(case.needs) + ")"
+            row_ours = dict.fromkeys(assignment.questions, 0.0)
+        else:
+            row_ours = {q.question: q.score for q in result.questions}
+            mine = f"{_fmt(result.total)} `{result.status}`"
+        nb_total = "no grade"
+        if nb["scores"] is not None:
+            nb_total = _fmt(round(sum(nb["scores"].values()), 4))
+        if nb["exit"] not in (0, 1):
+            nb_total += f" (nbgrader exit {nb['exit']})"
+        lines.append(
+            f"| {case.name} | {case.attack} | {mine} | {nb_total} | "
+            f"{verdict(row_ours, nb['scores'], nb['escaped'])} |"
+        )
+    table = "\n".join(lines) + "\n"
+    print(table)
+    if args.out:
+        args.out.write_text(table)
+
+
+if __name__ == "__main__":
+    main()
