@@ -11,7 +11,11 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
+import subprocess
+import sys
 import warnings
+from pathlib import Path
 from typing import Any
 
 from grader.impl import LocalImpl
@@ -41,3 +45,18 @@ def hidden_score(assignment_name: str, question: str, namespace: dict[str, Any])
         results = run_suite(assignment, LocalImpl(namespace), only={question})
     (earned,) = [q.score for q in score(assignment, results) if q.question == question]
     return earned
+
+
+def run_nbgrader(course: Path, *args: str, timeout: float) -> subprocess.CompletedProcess:
+    """``python -m nbgrader ARGS`` in the course folder ``course``, with this interpreter's
+    ``bin/`` first on ``PATH`` (nbgrader runs ``alembic`` from there). A run that passes
+    ``timeout`` seconds is stopped and returns status -1, saying so in its stderr."""
+    env = dict(os.environ)
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
+    command = [sys.executable, "-m", "nbgrader", *args]
+    try:
+        return subprocess.run(
+            command, cwd=course, env=env, capture_output=True, text=True, timeout=timeout
+        )
+    except subprocess.TimeoutExpired:
+        return subprocess.CompletedProcess(command, -1, "", f"stopped after {timeout} s")

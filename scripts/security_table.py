@@ -34,7 +34,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from grader.layout import solution_notebook
-from grader.nbgrader_bridge import RECOMMENDED_CONFIG
+from grader.nbgrader_bridge import RECOMMENDED_CONFIG, run_nbgrader
 from grader.sandbox import isolation_level
 from grader.suites import load_assignment
 from tests.grader.hostile_corpus import (
@@ -56,19 +56,7 @@ NBGRADER_LIMIT = 300
 
 
 def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ)
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
-    try:
-        return subprocess.run(
-            [sys.executable, "-m", "nbgrader", *args],
-            cwd=course,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=NBGRADER_LIMIT,
-        )
-    except subprocess.TimeoutExpired:
-        return subprocess.CompletedProcess(args, -1, "", f"stopped after {NBGRADER_LIMIT} s")
+    return run_nbgrader(course, *args, timeout=NBGRADER_LIMIT)
 
 
 def nbgrader_scores(course: Path, student: str, questions: list[str]) -> dict[str, float] | None:
@@ -85,7 +73,7 @@ def nbgrader_scores(course: Path, student: str, questions: list[str]) -> dict[st
             return None
 
 
-def run_nbgrader(tmp: Path, names: list[str], port: int) -> dict[str, dict]:
+def autograde_corpus(tmp: Path, names: list[str], port: int) -> dict[str, dict]:
     """Autograde each case alone; per case its scores (or None) and what escaped."""
     course = tmp / "course"
     (course / "source" / HW01).mkdir(parents=True)
@@ -164,7 +152,7 @@ def main() -> None:
         tmp = Path(tmp_name)
         (tmp / "cg").mkdir()
         ours = grade_corpus(assignment, tmp / "cg", have)
-        theirs = run_nbgrader(tmp, names, server.getsockname()[1])
+        theirs = autograde_corpus(tmp, names, server.getsockname()[1])
     server.close()
     lines = [
         f"Measured {datetime.date.today().isoformat()} on {platform.node()} "

@@ -2,10 +2,8 @@
 autograde, generate_feedback (with ClearHiddenTests), export; nbgrader's scores must equal
 course-grade's for the same notebooks, and no hidden test source may reach students."""
 
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
@@ -14,7 +12,7 @@ import pytest
 from grader.calibrate import load_limits
 from grader.grading import grade_submission
 from grader.layout import release_notebook, solution_notebook
-from grader.nbgrader_bridge import RECOMMENDED_CONFIG
+from grader.nbgrader_bridge import RECOMMENDED_CONFIG, run_nbgrader
 from grader.notebook import Submission
 from grader.validate import mutant_notebook
 
@@ -26,16 +24,7 @@ pytestmark = pytest.mark.slow
 
 
 def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ)
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
-    return subprocess.run(
-        [sys.executable, "-m", "nbgrader", *args],
-        cwd=course,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
+    return run_nbgrader(course, *args, timeout=900)
 
 
 @pytest.fixture(scope="module")
