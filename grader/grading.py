@@ -20,7 +20,14 @@ from rich.progress import Progress
 from grader import GraderError
 from grader.calibrate import TimeLimits, load_limits, resolve_device
 from grader.impl import WorkerImpl
-from grader.notebook import MalformedNotebook, Submission, find_submissions, read_code_cells
+from grader.layout import release_notebook
+from grader.notebook import (
+    MalformedNotebook,
+    Submission,
+    find_submissions,
+    read_code_cells,
+    release_cell_kinds,
+)
 from grader.runner import QuestionScore, TestResult, run_suite_many, score
 from grader.sandbox import Limits, Worker, isolation_level
 from grader.suites import Assignment, load_assignment
@@ -69,6 +76,8 @@ class _Chunk:
         self.worker_limits = worker_limits
         self.device = device
         self.level = level
+        released = release_notebook(assignment.name)
+        self.release = release_cell_kinds(released) if released.is_file() else None
         self.results: dict[str, SubmissionResult] = {}
         self._current: dict[int, tuple[Submission, float]] = {}
 
@@ -101,7 +110,7 @@ class _Chunk:
             for index, sub in enumerate(self.submissions):
                 started = time.perf_counter()
                 try:
-                    cells = read_code_cells(sub.path)
+                    cells = read_code_cells(sub.path, self.release)
                 except MalformedNotebook as exc:
                     self._record(sub, started, "malformed", str(exc), _zero_scores(self.assignment))
                     continue

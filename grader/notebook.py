@@ -38,13 +38,32 @@ class Submission:
     path: Path
 
 
-def read_code_cells(path: Path) -> list[str]:
+def _is_test_cell(meta: dict) -> bool:
+    """nbgrader's autograder test cell: graded, not a solution."""
+    return bool(meta.get("grade")) and not meta.get("solution")
+
+
+def release_cell_kinds(path: Path) -> dict[str, str]:
+    """grade_id -> "test", "code" or "markdown" for the nbgrader cells of a released notebook."""
+    kinds = {}
+    for cell in nbformat.read(path, as_version=4).cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if "grade_id" in meta:
+            kind = "test" if _is_test_cell(meta) else cell.cell_type
+            kinds[meta["grade_id"]] = kind if kind in ("test", "code") else "markdown"
+    return kinds
+
+
+def read_code_cells(path: Path, release: dict[str, str] | None = None) -> list[str]:
     """The code cells a submission runs, in order, without the autograder test cells.
 
     Test cells (nbgrader ``grade`` without ``solution``) are left out: the hidden suite runs on
     the trusted side, so whatever a student typed into them cannot affect the grade. So are the
     long experiment cells (grade_id starting with :data:`EXPERIMENT_PREFIX`), which nothing graded
-    depends on.
+    depends on. ``release`` (from :func:`release_cell_kinds`) decides, as nbgrader does, what a
+    cell with a released grade_id is, whatever the submission's copy says: a solution cell
+    retyped as markdown or re-marked as a test still runs, a test cell re-marked as a solution
+    does not, and a written answer turned into code does not.
     """
     try:
         size = path.stat().st_size
@@ -79,14 +98,13 @@ def read_code_cells(path: Path) -> list[str]:
         raise MalformedNotebook(f"the file is not a valid Jupyter notebook: {first_line}") from None
     cells = []
     for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
         meta = cell.metadata.get("nbgrader", {})
-        if meta.get("grade") and not meta.get("solution"):
-            continue
-        if str(meta.get("grade_id", "")).startswith(EXPERIMENT_PREFIX):
-            continue
-        cells.append(cell.source)
+        grade_id = str(meta.get("grade_id", ""))
+        kind = (release or {}).get(grade_id)
+        if kind is None:
+            kind = "test" if _is_test_cell(meta) else cell.cell_type
+        if kind == "code" and not grade_id.startswith(EXPERIMENT_PREFIX):
+            cells.append(cell.source)
     return cells
 
 

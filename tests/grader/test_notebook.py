@@ -4,9 +4,14 @@ import json
 
 import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_notebook
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from grader.notebook import MalformedNotebook, find_submissions, read_code_cells
+from grader.notebook import (
+    MalformedNotebook,
+    find_submissions,
+    read_code_cells,
+    release_cell_kinds,
+)
 
 
 def write_nb(path, cells):
@@ -24,6 +29,39 @@ def test_autograder_test_cells_are_not_run(tmp_path):
     }
     path = write_nb(tmp_path / "a.ipynb", [new_code_cell("x = 1"), test_cell])
     assert read_code_cells(path) == ["x = 1"]
+
+
+def nbgrader_cell(cell, grade_id, grade=False, solution=False):
+    cell.metadata["nbgrader"] = {"grade_id": grade_id, "grade": grade, "solution": solution}
+    return cell
+
+
+def test_the_release_decides_what_a_known_cell_is(tmp_path):
+    """A solution cell retyped as markdown or re-marked as a test still runs; a test cell
+    re-marked as a solution, and a written answer turned into code, do not."""
+    release = write_nb(
+        tmp_path / "release.ipynb",
+        [
+            nbgrader_cell(new_code_cell(""), "f", solution=True),
+            nbgrader_cell(new_code_cell("assert f"), "test_f", grade=True),
+            nbgrader_cell(new_code_cell(""), "g", solution=True),
+            nbgrader_cell(new_markdown_cell(""), "answer", grade=True, solution=True),
+        ],
+    )
+    kinds = release_cell_kinds(release)
+    assert kinds == {"f": "code", "test_f": "test", "g": "code", "answer": "markdown"}
+    submitted = write_nb(
+        tmp_path / "sub.ipynb",
+        [
+            nbgrader_cell(new_markdown_cell("f = 1"), "f", solution=True),
+            nbgrader_cell(new_code_cell("f = 0"), "test_f", solution=True),
+            nbgrader_cell(new_code_cell("g = 2"), "g", grade=True),
+            nbgrader_cell(new_code_cell("h = 3"), "answer", grade=True, solution=True),
+            new_code_cell("mine = 4"),
+        ],
+    )
+    assert read_code_cells(submitted, kinds) == ["f = 1", "g = 2", "mine = 4"]
+    assert read_code_cells(submitted) == ["f = 0", "h = 3", "mine = 4"]  # by its own metadata
 
 
 @pytest.mark.parametrize(
