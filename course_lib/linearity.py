@@ -265,15 +265,18 @@ def linearization_gap(
     n_samples = _as_int(n_samples, "n_samples", 1)
     rng = np.random.default_rng(_as_int(seed, "seed", 0))
     m = v0.size
-    f0 = two_layer_net(x, v0, w0, activation)
-    grad = _gradient(x, v0, w0, activation)
+    act, _, _ = _activation(activation)
+
+    def f(v: np.ndarray, w: np.ndarray) -> float:  # the weights are checked once, above
+        return act(w * x) @ v / np.sqrt(m)
+
+    f0, grad = f(v0, w0), _gradient(x, v0, w0, activation)
     gap = 0.0
     for _ in range(n_samples):
         u = rng.standard_normal(2 * m)
         u *= radius / np.linalg.norm(u)
-        f = two_layer_net(x, v0 + u[:m], w0 + u[m:], activation)
-        gap = max(gap, abs(f - f0 - grad @ u))
-    return gap
+        gap = max(gap, abs(f(v0 + u[:m], w0 + u[m:]) - f0 - grad @ u))
+    return float(gap)
 
 
 def _extreme_roots(d: np.ndarray, u: np.ndarray, c: float) -> tuple[float, float]:
@@ -324,7 +327,7 @@ def output_nonlinearity_hessian_norm(
     cos, sin = np.cos(phi), np.sin(phi)
     d = np.concatenate([a * 2 * sin * cos + b * sin**2, -a * 2 * sin * cos + b * cos**2])
     u = np.concatenate([cos * grad[:m] + sin * grad[m:], -sin * grad[:m] + cos * grad[m:]])
-    f = two_layer_net(x, v, w, activation)
+    f = grad[:m] @ v  # f is linear in v: f = sum_i v_i df/dv_i
     s = 0.5 * (1.0 + np.tanh(0.5 * f))
     low, high = _extreme_roots(s * d, u, s * (1 - s))
     return max(abs(low), abs(high))
