@@ -22,7 +22,7 @@ from grader.impl import WorkerImpl
 from grader.layout import cache_dir, solution_notebook
 from grader.notebook import read_code_cells
 from grader.runner import run_suite
-from grader.sandbox import Limits
+from grader.sandbox import Limits, Worker
 from grader.suites import Assignment, assignment_names, load_assignment
 
 FACTOR = 10.0
@@ -76,10 +76,8 @@ def calibrate(assignment: Assignment, device: str) -> TimeLimits:
         raise GraderError(f"cannot calibrate: {notebook} is missing (run `course-grade build`)")
     impl = WorkerImpl(
         read_code_cells(notebook),
-        preload=list(assignment.preload),
         cell_timeout=CALIBRATION_LIMIT,
-        limits=Limits(),
-        device=device,
+        spawn=lambda: Worker(preload=list(assignment.preload), limits=Limits(), device=device),
     )
     try:
         results = run_suite(assignment, impl, default_limit=CALIBRATION_LIMIT)

@@ -34,6 +34,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, required=True, help="folder for grades.csv and reports")
     p.add_argument("--jobs", type=int, default=1, help="submissions graded at once (default 1)")
     p.add_argument("--device", default="auto", help=DEVICE_HELP)
+    p.add_argument(
+        "--fresh-workers",
+        action="store_true",
+        help="start a fresh interpreter per submission instead of forking it from a warm pool "
+        "(slower; the pool is used only under bubblewrap)",
+    )
 
     p = sub.add_parser("validate", help="reference 100 %%, stubs 0, every mutant loses points")
     p.add_argument("assignments", nargs="*", help="assignment folder names (default: all)")
@@ -66,13 +72,16 @@ def main(argv: list[str] | None = None) -> int:
             from grader.sandbox import isolation_level
             from grader.suites import load_assignment
 
-            console.print(f"isolation: {isolation_level()}")
+            level = isolation_level()
+            warm = not args.fresh_workers and level.startswith("bubblewrap")
+            console.print(f"isolation: {level}" + (", workers forked from a warm pool" * warm))
             results = grade_batch(
                 args.assignment,
                 args.submissions,
                 jobs=args.jobs,
                 device=args.device,
                 show_progress=console.is_terminal,
+                warm=not args.fresh_workers,
             )
             assignment = load_assignment(args.assignment)
             write_reports(assignment, results, args.out)

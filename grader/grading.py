@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
@@ -31,6 +31,7 @@ from grader.notebook import (
 from grader.runner import QuestionScore, TestResult, run_suite_many, score
 from grader.sandbox import Limits, Worker, isolation_level
 from grader.suites import Assignment, load_assignment
+from grader.warm_pool import WarmPool
 
 #: Most submissions one process grades in one pytest session before reporting progress.
 CHUNK = 8
@@ -69,6 +70,7 @@ class _Chunk:
         device: str,
         level: str,
         worker_limits: Limits,
+        warm: bool,
     ) -> None:
         self.assignment = assignment
         self.submissions = submissions
@@ -76,6 +78,8 @@ class _Chunk:
         self.worker_limits = worker_limits
         self.device = device
         self.level = level
+        self.warm = warm and level.startswith("bubblewrap")
+        self.pool: WarmPool | None = None
         released = release_notebook(assignment.name)
         self.release = release_cell_kinds(released) if released.is_file() else None
         self.results: dict[str, SubmissionResult] = {}
@@ -101,10 +105,15 @@ class _Chunk:
             limits=self.worker_limits,
             device=self.device,
             level=self.level,
+            pool=self.pool,
         )
 
     def impls(self) -> Iterator[WorkerImpl]:
-        """One implementation per readable submission; the next worker is spawned ahead."""
+        """One implementation per readable submission.
+
+        With a warm pool each worker is forked when its submission's first call comes; without
+        one, the next submission's fresh worker is spawned ahead, importing while this one runs.
+        """
         spare: Worker | None = None
         try:
             for index, sub in enumerate(self.submissions):
@@ -120,16 +129,13 @@ class _Chunk:
                         sub, started, "grader-error", reason[:500], _zero_scores(self.assignment)
                     )
                     continue
+                if self.pool is None:
+                    spare = spare or self._spawn()
                 impl = WorkerImpl(
-                    cells,
-                    preload=list(self.assignment.preload),
-                    cell_timeout=self.limits.cell,
-                    limits=self.worker_limits,
-                    device=self.device,
-                    level=self.level,
-                    spare=spare or self._spawn(),
+                    cells, cell_timeout=self.limits.cell, spawn=self._spawn, spare=spare
                 )
-                spare = self._spawn() if index + 1 < len(self.submissions) else None
+                last = index + 1 == len(self.submissions)
+                spare = None if self.pool is not None or last else self._spawn()
                 self._current[id(impl)] = (sub, started)
                 yield impl
         finally:
@@ -152,6 +158,13 @@ class _Chunk:
     def run(self) -> list[SubmissionResult]:
         started = time.perf_counter()
         try:
+            if self.warm:  # it imports while pytest collects the suite
+                self.pool = WarmPool(
+                    preload=list(self.assignment.preload),
+                    limits=self.worker_limits,
+                    device=self.device,
+                    level=self.level,
+                )
             run_suite_many(self.assignment, self.impls(), self.done, limits=self.limits.tests)
         except Exception as exc:  # a grader fault is recorded, the batch goes on
             for sub in self.submissions:
@@ -163,6 +176,9 @@ class _Chunk:
                         f"{type(exc).__name__}: {exc}",
                         _zero_scores(self.assignment),
                     )
+        finally:
+            if self.pool is not None:
+                self.pool.close()
         return [self.results[sub.name] for sub in self.submissions]
 
 
@@ -174,13 +190,15 @@ def grade_many(
     device: str = "cpu",
     level: str | None = None,
     worker_limits: Limits | None = None,
+    warm: bool = True,
 ) -> list[SubmissionResult]:
-    """Grade submissions one after another in one pytest session, each in a fresh worker.
+    """Grade submissions one after another in one pytest session, each in its own worker.
 
-    Collection happens once, and each submission's worker is spawned (and starts importing its
-    preloads) while the previous submission is tested; every worker is still a fresh sandbox
-    used by one submission only. ``worker_limits`` caps each worker (default :class:`Limits`).
-    Never raises for anything a submission does.
+    Collection happens once. At the bubblewrap levels with ``warm``, each worker is forked from
+    a :class:`~grader.warm_pool.WarmPool` that did the imports once; otherwise each is a fresh
+    sandboxed interpreter, spawned (and importing) while the previous submission is tested.
+    Either way a worker serves one submission only. ``worker_limits`` caps each worker
+    (default :class:`Limits`). Never raises for anything a submission does.
     """
     chunk = _Chunk(
         assignment,
@@ -189,6 +207,7 @@ def grade_many(
         device,
         level or isolation_level(),
         worker_limits or Limits(),
+        warm,
     )
     return chunk.run()
 
@@ -206,10 +225,12 @@ def grade_submission(
 
 
 def _grade_chunk(
-    args: tuple[str, list[Submission], TimeLimits, str, str],
+    args: tuple[str, list[Submission], TimeLimits, str, str, bool],
 ) -> list[SubmissionResult]:
-    name, submissions, limits, device, level = args
-    return grade_many(load_assignment(name), submissions, limits=limits, device=device, level=level)
+    name, submissions, limits, device, level, warm = args
+    return grade_many(
+        load_assignment(name), submissions, limits=limits, device=device, level=level, warm=warm
+    )
 
 
 def grade_batch(
@@ -219,11 +240,13 @@ def grade_batch(
     jobs: int = 1,
     device: str = "auto",
     show_progress: bool = True,
+    warm: bool = True,
 ) -> list[SubmissionResult]:
     """Grade every submission found under ``paths``, ``jobs`` processes at once, in input order.
 
-    Submissions go to the processes in chunks of at most ``CHUNK`` (one pytest session each),
-    so progress advances chunk by chunk.
+    Submissions are dealt round-robin into at least ``jobs`` chunks of at most ``CHUNK`` (one
+    pytest session and one warm pool each, see :func:`grade_many`); progress advances chunk by
+    chunk.
     """
     if jobs < 1:
         raise GraderError(f"--jobs must be at least 1, got {jobs}")
@@ -237,20 +260,27 @@ def grade_batch(
     device = resolve_device(device)
     limits = load_limits(assignment, device)
     level = isolation_level()
-    size = max(1, min(CHUNK, math.ceil(len(submissions) / jobs)))
-    chunks = [submissions[i : i + size] for i in range(0, len(submissions), size)]
-    tasks = [(assignment_name, chunk, limits, device, level) for chunk in chunks]
-    results: list[SubmissionResult] = []
+    count = max(jobs, math.ceil(len(submissions) / CHUNK))
+    # Dealt round-robin, so that slow submissions next to each other spread over the processes.
+    chunks = [list(range(i, len(submissions), count)) for i in range(count)]
+    chunks = [chunk for chunk in chunks if chunk]
+    tasks = [
+        (assignment_name, [submissions[i] for i in chunk], limits, device, level, warm)
+        for chunk in chunks
+    ]
+    results: list[SubmissionResult | None] = [None] * len(submissions)
     with Progress(transient=True, disable=not show_progress) as progress:
         bar = progress.add_task(f"grading {assignment_name}", total=len(submissions))
         if jobs == 1:
-            outcomes = map(_grade_chunk, tasks)
+            outcomes = zip(chunks, map(_grade_chunk, tasks), strict=True)
         else:
             pool = ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=get_context("spawn"))
-            outcomes = pool.map(_grade_chunk, tasks)
-        for chunk_results in outcomes:
-            results += chunk_results
+            futures = {pool.submit(_grade_chunk, task): i for i, task in enumerate(tasks)}
+            outcomes = ((chunks[futures[f]], f.result()) for f in as_completed(futures))
+        for chunk, chunk_results in outcomes:
+            for index, result in zip(chunk, chunk_results, strict=True):
+                results[index] = result
             progress.advance(bar, len(chunk_results))
         if jobs > 1:
             pool.shutdown()
-    return results
+    return [result for result in results if result is not None]

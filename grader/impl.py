@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from grader.harness import boundary, worker
-from grader.sandbox import Limits, Worker, WorkerError
+from grader.sandbox import Worker, WorkerError
 
 #: How many times one submission's worker may be started before calls fail outright.
 MAX_STARTS = 6
@@ -142,10 +142,11 @@ def _checked_reply(reply: Any) -> dict[str, Any]:
 class WorkerImpl(Impl):
     """A submission's notebook in a sandboxed worker.
 
-    The worker starts lazily at the first call (``spare``, a worker spawned ahead of time and
-    already importing its preloads, is used first when given); ``budget`` (seconds, set per
-    test by the runner) bounds each call, and a worker that hangs or dies is killed and started
-    again (skipping a cell that killed it) so that one bad function costs only its own tests.
+    The worker starts lazily at the first call, from ``spawn`` (``spare``, a worker spawned
+    ahead of time and already importing its preloads, is used first when given); ``budget``
+    (seconds, set per test by the runner) bounds each call, and a worker that hangs or dies is
+    killed and started again (skipping a cell that killed it) so that one bad function costs
+    only its own tests.
     A function that hung or killed the worker once is not called again: its later calls fail
     at once with the same reason, so a hanging function costs one time limit, not one per test.
     """
@@ -154,19 +155,13 @@ class WorkerImpl(Impl):
         self,
         cells: list[str],
         *,
-        preload: list[str],
         cell_timeout: float,
-        limits: Limits,
-        device: str = "auto",
-        level: str | None = None,
+        spawn: Callable[[], Worker],
         spare: Worker | None = None,
     ) -> None:
         self.cells = cells
-        self.preload = preload
         self.cell_timeout = cell_timeout
-        self.limits = limits
-        self.device = device
-        self.level = level
+        self.spawn = spawn
         self.budget = 60.0
         self.log = RunLog()
         self._worker: Worker | None = None
@@ -179,12 +174,13 @@ class WorkerImpl(Impl):
         while self._starts < MAX_STARTS:
             self._starts += 1
             started = time.monotonic()
-            worker_ = self._spare or Worker(
-                preload=self.preload, limits=self.limits, device=self.device, level=self.level
-            )
-            self._spare = None
-            self.level = worker_.level
             cell = -1
+            try:
+                worker_ = self._spare or self.spawn()
+            except WorkerError as exc:
+                self.log.note("crashed", f"the worker could not start: {exc.detail}")
+                break
+            self._spare = None
             try:
                 worker_.send(
                     {

@@ -44,10 +44,13 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from grader.harness import boundary
 from grader.layout import cache_dir
+
+if TYPE_CHECKING:
+    from grader.warm_pool import Forked, WarmPool
 
 HARNESS_DIR = Path(__file__).resolve().parent / "harness"
 #: Where the harness package appears inside the bubblewrap sandbox.
@@ -164,11 +167,11 @@ def _site_packages() -> list[str]:
     return [p for p in site.getsitepackages() if Path(p).is_dir()]
 
 
-def _bootstrap(harness_root: str, paths: list[str]) -> str:
+def _bootstrap(harness_root: str, paths: list[str], entry: str = "worker") -> str:
     return (
         "import sys;"
         f"sys.path[:0]=[{harness_root!r}];sys.path.extend({paths!r});"
-        "from harness.worker import main;main(sys.argv)"
+        f"from harness.{entry} import main;main(sys.argv)"
     )
 
 
@@ -189,7 +192,8 @@ def font_cache() -> Path | None:
     return found[-1] if found else None
 
 
-def _bwrap_command(limits: Limits, device: str) -> list[str]:
+def bwrap_command(limits: Limits, device: str, entry: str = "worker") -> list[str]:
+    """The bubblewrap command line running ``harness.<entry>.main`` (arguments to append)."""
     # The private /tmp comes first: bwrap applies mounts in order, and a project checked out
     # under /tmp must have its interpreter bound on top of the tmpfs, not hidden under it.
     args = [*_bwrap_base(), "--size", str(limits.tmp_bytes), "--tmpfs", "/tmp"]
@@ -211,11 +215,11 @@ def _bwrap_command(limits: Limits, device: str) -> list[str]:
     if device != "cpu":
         for node in sorted(Path("/dev").glob("nvidia*")):
             args += ["--dev-bind", str(node), str(node)]
-    bootstrap = _bootstrap(SANDBOX_HARNESS_ROOT, _site_packages())
+    bootstrap = _bootstrap(SANDBOX_HARNESS_ROOT, _site_packages(), entry)
     return [*args, "--", sys.executable, "-I", "-S", "-c", bootstrap]
 
 
-class _Cgroup:
+class Cgroup:
     """A pair of v1 cgroups (pids, memory) for one worker, removed on close."""
 
     def __init__(self, limits: Limits) -> None:
@@ -277,24 +281,27 @@ def scrubbed_env(device: str) -> dict[str, str]:
     return env
 
 
-class Worker:
-    """One sandboxed worker process and its request/reply channel."""
+class _Spawned:
+    """A worker started as its own sandboxed interpreter (bubblewrap, or plain with rlimits)."""
 
     def __init__(
-        self, *, preload: list[str], limits: Limits, device: str = "auto", level: str | None = None
+        self,
+        *,
+        preload: list[str],
+        limits: Limits,
+        device: str,
+        level: str,
+        workdir: Path,
+        fds: tuple[int, int],
+        log: Any,
     ) -> None:
         self.limits = limits
-        self.level = level or isolation_level()
-        self._tmp = tempfile.TemporaryDirectory(prefix="course-grade-worker-")
-        workdir = Path(self._tmp.name)
-        self.log_path = workdir / "output.log"
-        req_r, self._req_w = os.pipe()
-        self._rep_r, rep_w = os.pipe()
-        self._cgroup = _Cgroup(limits) if self.level.endswith("+cgroup") else None
+        self.bubblewrap = level.startswith("bubblewrap")
+        self.cgroup = Cgroup(limits) if level.endswith("+cgroup") else None
         # Outside bubblewrap a root grader drops the worker to nobody (bwrap does it inside).
-        self._drop_to_nobody = not self.level.startswith("bubblewrap") and nobody_can_run_python()
-        if self.level.startswith("bubblewrap"):
-            command = _bwrap_command(limits, device)
+        self.drop_to_nobody = not self.bubblewrap and nobody_can_run_python()
+        if self.bubblewrap:
+            command = bwrap_command(limits, device)
             cwd = workdir
         else:
             cwd = workdir / "home"
@@ -302,48 +309,113 @@ class Worker:
             shutil.copytree(HARNESS_DIR, workdir / "opt" / "harness", ignore=_NO_CACHE)
             bootstrap = _bootstrap(str(workdir / "opt"), _site_packages())
             command = [sys.executable, "-I", "-S", "-c", bootstrap]
-        command += [str(req_r), str(rep_w), ",".join(preload)]
+        command += [*map(str, fds), ",".join(preload)]
         env = scrubbed_env(device)
-        if not self.level.startswith("bubblewrap"):
+        if not self.bubblewrap:
             env.update(HOME=str(cwd), TMPDIR=str(cwd), MPLCONFIGDIR=str(cwd / ".mpl"))
             fonts = font_cache()
             if fonts is not None:
                 (cwd / ".mpl").mkdir()
                 shutil.copy(fonts, cwd / ".mpl" / fonts.name)
             env["IPYTHONDIR"] = str(cwd / ".ipython")
-        if self._drop_to_nobody:
+        if self.drop_to_nobody:
             _give_to_nobody(workdir)
-        with open(self.log_path, "wb") as log:
-            self.process = subprocess.Popen(
-                command,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                pass_fds=(req_r, rep_w),
-                cwd=cwd,
-                env=env,
-                start_new_session=True,
-                preexec_fn=self._in_child,
-            )
-        os.close(req_r)
-        os.close(rep_w)
-        self._buffer = b""
+        self.process = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            pass_fds=fds,
+            cwd=cwd,
+            env=env,
+            start_new_session=True,
+            preexec_fn=self._in_child,
+        )
 
     def _in_child(self) -> None:
-        if self._cgroup is not None:
-            self._cgroup.join()
+        if self.cgroup is not None:
+            self.cgroup.join()
         lim = self.limits
-        for which, value in (
-            (resource.RLIMIT_AS, lim.memory_bytes),
-            (resource.RLIMIT_CPU, lim.cpu_seconds),
-            (resource.RLIMIT_FSIZE, lim.file_bytes),
-            (resource.RLIMIT_CORE, 0),
-        ):
+        for which, value in worker_rlimits(lim):
             resource.setrlimit(which, (value, value))
-        if os.getuid() != 0 or self._drop_to_nobody:
+        if os.getuid() != 0 or self.drop_to_nobody:
             resource.setrlimit(resource.RLIMIT_NPROC, (lim.processes, lim.processes))
-        if self._drop_to_nobody:
+        if self.drop_to_nobody:
             _become_nobody()
+
+    def wait(self, timeout: float) -> int | None:
+        """The worker's exit code (negative: killed by that signal), None if still running."""
+        try:
+            code = self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return None
+        if code > 128 and self.bubblewrap:
+            code = 128 - code  # bwrap exits with 128 + n when its child is killed by signal n
+        return code
+
+    def kill(self) -> None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=5)
+        if self.cgroup is not None:
+            self.cgroup.kill_all()
+
+
+def worker_rlimits(limits: Limits) -> list[tuple[int, int]]:
+    """The rlimits every worker runs under, whatever its level (processes aside)."""
+    return [
+        (resource.RLIMIT_AS, limits.memory_bytes),
+        (resource.RLIMIT_CPU, limits.cpu_seconds),
+        (resource.RLIMIT_FSIZE, limits.file_bytes),
+        (resource.RLIMIT_CORE, 0),
+    ]
+
+
+class Worker:
+    """One sandboxed worker process and its request/reply channel.
+
+    The worker is a fresh interpreter of its own (``level``, default the best available), or,
+    with ``pool``, a process forked for this submission alone by that warm pool's server.
+    """
+
+    def __init__(
+        self,
+        *,
+        preload: list[str],
+        limits: Limits,
+        device: str = "auto",
+        level: str | None = None,
+        pool: WarmPool | None = None,
+    ) -> None:
+        self.limits = limits
+        self.level = pool.level if pool is not None else level or isolation_level()
+        self._tmp = tempfile.TemporaryDirectory(prefix="course-grade-worker-")
+        workdir = Path(self._tmp.name)
+        self.log_path = workdir / "output.log"
+        req_r, self._req_w = os.pipe()
+        self._rep_r, rep_w = os.pipe()
+        self._buffer = b""
+        try:
+            with open(self.log_path, "wb") as log:
+                if pool is not None:
+                    self._process: _Spawned | Forked = pool.fork((req_r, rep_w, log.fileno()))
+                else:
+                    self._process = _Spawned(
+                        preload=preload,
+                        limits=limits,
+                        device=device,
+                        level=self.level,
+                        workdir=workdir,
+                        fds=(req_r, rep_w),
+                        log=log,
+                    )
+        except BaseException:
+            self._close_files()
+            raise
+        finally:
+            os.close(req_r)
+            os.close(rep_w)
 
     def send(self, message: Any) -> None:
         try:
@@ -383,12 +455,7 @@ class Worker:
         return data
 
     def _died(self, what: str) -> WorkerError:
-        try:
-            code = self.process.wait(timeout=2)
-        except subprocess.TimeoutExpired:
-            code = None
-        if code is not None and code > 128 and self.level.startswith("bubblewrap"):
-            code = 128 - code  # bwrap exits with 128 + n when its child is killed by signal n
+        code = self._process.wait(2.0)
         if code is not None and code < 0:
             what += f" (killed by {_signal_name(-code)})"
         elif code is not None:
@@ -408,12 +475,10 @@ class Worker:
         """Kill every process of the worker and remove its files."""
         with contextlib.suppress(OSError):
             boundary.send(self._req_w, {"op": "bye"})
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.process.pid, signal.SIGKILL)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.process.wait(timeout=5)
-        if self._cgroup is not None:
-            self._cgroup.kill_all()
+        self._process.kill()
+        self._close_files()
+
+    def _close_files(self) -> None:
         for fd in (self._req_w, self._rep_r):
             with contextlib.suppress(OSError):
                 os.close(fd)

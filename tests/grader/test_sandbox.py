@@ -18,14 +18,34 @@ from grader.sandbox import (
     nobody_can_run_python,
 )
 
+from grader.warm_pool import WarmPool
+
 from .hostile_corpus import survivors
 
-LEVELS = ["rlimits", *(["bubblewrap"] if bwrap_works() else [])]
+#: Where a worker can run here; "warm pool" is a worker forked by a bubblewrap warm pool.
+BWRAP_LEVELS = ["bubblewrap", "warm pool"] if bwrap_works() else []
+LEVELS = ["rlimits", *BWRAP_LEVELS]
 needs_bwrap = pytest.mark.skipif(not bwrap_works(), reason="bubblewrap is not usable here")
+POOLS: list[WarmPool] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_pools():
+    yield
+    while POOLS:
+        POOLS.pop().close()
+
+
+def start(level):
+    """A worker at ``level`` (see LEVELS)."""
+    if level != "warm pool":
+        return Worker(preload=["numpy"], limits=Limits(), level=level)
+    POOLS.append(WarmPool(preload=["numpy"], limits=Limits(), device="cpu", level="bubblewrap"))
+    return Worker(preload=["numpy"], limits=Limits(), pool=POOLS[-1])
 
 
 def run(cells, level, timeout=5.0):
-    worker = Worker(preload=["numpy"], limits=Limits(), level=level)
+    worker = start(level)
     worker.send({"op": "run", "cells": cells, "skip": [], "cell_timeout": timeout})
     while True:
         message = worker.receive(60)
@@ -73,7 +93,8 @@ def test_environment_is_scrubbed(level, monkeypatch):
 
 
 @needs_bwrap
-def test_bubblewrap_hides_the_project_and_runs_as_nobody():
+@pytest.mark.parametrize("level", BWRAP_LEVELS)
+def test_bubblewrap_hides_the_project_and_runs_as_nobody(level):
     secrets = [
         str(ROOT / "course_lib" / "delta.py"),
         str(ROOT / "grader" / "suites"),
@@ -81,7 +102,7 @@ def test_bubblewrap_hides_the_project_and_runs_as_nobody():
     ]
     worker, _ = run(
         ["import os\ndef probe(paths):\n    return [os.getuid(), *map(os.path.exists, paths)]"],
-        "bubblewrap",
+        level,
     )
     uid, *visible = call(worker, "probe", secrets)["value"]
     worker.close()
@@ -90,7 +111,8 @@ def test_bubblewrap_hides_the_project_and_runs_as_nobody():
 
 
 @needs_bwrap
-def test_bubblewrap_has_no_network_even_to_loopback():
+@pytest.mark.parametrize("level", BWRAP_LEVELS)
+def test_bubblewrap_has_no_network_even_to_loopback(level):
     server = socket.socket()
     server.bind(("127.0.0.1", 0))
     server.listen(1)
@@ -102,7 +124,7 @@ def test_bubblewrap_has_no_network_even_to_loopback():
             "('127.0.0.1', port), timeout=2)\n        return 'connected'\n"
             "    except OSError as e:\n        return type(e).__name__"
         ],
-        "bubblewrap",
+        level,
     )
     outcome = call(worker, "connect", port)["value"]
     worker.close()
@@ -126,7 +148,7 @@ def test_rlimits_worker_of_a_root_grader_runs_as_nobody():
 
 
 KILLING_LEVELS = [
-    *(["bubblewrap"] if bwrap_works() else []),
+    *BWRAP_LEVELS,
     *(["rlimits+cgroup"] if cgroups_work() else []),
 ]
 

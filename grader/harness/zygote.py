@@ -1,0 +1,192 @@
+"""The fork server of the warm pool: imports paid once, then one submission's worker at a time.
+
+It runs inside a bubblewrap sandbox as ``nobody``, imports the assignment's preloads and IPython,
+and then obeys the trusted grader on a Unix socket (``SOCK_SEQPACKET``, one JSON message per
+packet, one reply per message):
+
+``{"op": "fork", "rlimits": [[resource, value], ...]}`` with three file descriptors attached
+    (the worker's request pipe, reply pipe and log file): fork a worker that serves exactly one
+    submission (:func:`.worker.serve`) under those rlimits; reply ``{"pid": pid}``.
+``{"op": "wait", "timeout": s}``: wait up to ``s`` seconds for that worker to exit; reply
+    ``{"status": code}`` (negative: killed by that signal), ``null`` if it still runs.
+``{"op": "reset"}``: SIGKILL every other process of the sandbox (``kill(-1)`` reaches the
+    worker and all its descendants, detached ones included, and only them: the sandbox has its
+    own pid namespace), reap them, empty the writable folders and remove System V IPC objects;
+    reply ``{"clean": bool}``.
+
+Between two submissions nothing of the first is left: no process, no file, no IPC object, and
+the next worker is forked from the server, which never runs student code. The server is not
+dumpable, so a worker (same uid) can neither ptrace it nor read its memory, environment or file
+descriptors. A worker can only signal it; the trusted side then gets no reply and discards the
+whole sandbox.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import json
+import os
+import random
+import resource
+import signal
+import socket
+import sys
+import time
+
+from . import worker
+
+PR_SET_DUMPABLE = 4
+PR_SET_CHILD_SUBREAPER = 36
+IPC_RMID = 0
+#: Folders of the sandbox a worker can write to; reset empties them (keeping what was there).
+WRITABLE = ("/tmp", "/dev/shm")
+#: Seconds reset keeps killing and reaping before it reports the sandbox as unclean.
+RESET_SECONDS = 5.0
+
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+def _entries(root: str) -> set[str]:
+    """Every path under ``root`` (not following links)."""
+    found = set()
+    for folder, dirs, files in os.walk(root):
+        found.update(os.path.join(folder, name) for name in dirs + files)
+    return found
+
+
+def _remove(path: str) -> None:
+    if os.path.isdir(path) and not os.path.islink(path):
+        os.chmod(path, 0o700)
+        for name in os.listdir(path):
+            _remove(os.path.join(path, name))
+        os.rmdir(path)
+    else:
+        os.unlink(path)
+
+
+def _empty(keep: set[str]) -> None:
+    """Remove everything under the writable folders that is not in ``keep``."""
+    for root in WRITABLE:
+        for path in sorted(_entries(root) - keep):  # a folder before its contents
+            if os.path.lexists(path):
+                _remove(path)
+
+
+def _remove_ipc() -> None:
+    """Remove the System V shared memory, semaphores and message queues of the sandbox."""
+    remove = {
+        "shm": lambda ident: _libc.shmctl(ident, IPC_RMID, None),
+        "sem": lambda ident: _libc.semctl(ident, 0, IPC_RMID),
+        "msg": lambda ident: _libc.msgctl(ident, IPC_RMID, None),
+    }
+    for kind, call in remove.items():
+        try:
+            with open(f"/proc/sysvipc/{kind}") as table:
+                rows = table.read().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            call(int(row.split()[1]))
+
+
+def _others() -> list[int]:
+    """Pids of the sandbox other than its init (1) and this server."""
+    return [int(p) for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, os.getpid())]
+
+
+def reset(keep: set[str]) -> bool:
+    """Kill and reap every other process, empty the writable folders; whether all went."""
+    deadline = time.monotonic() + RESET_SECONDS
+    while True:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(-1, signal.SIGKILL)
+        while True:  # this server is the subreaper: every orphan of the worker comes here
+            try:
+                os.waitpid(-1, 0)
+            except ChildProcessError:
+                break
+        if not _others():
+            break
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    _empty(keep)
+    _remove_ipc()
+    return True
+
+
+def wait(pid: int, timeout: float, statuses: dict[int, int]) -> int | None:
+    """Exit code of worker ``pid`` (negative: killed by that signal), or None after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while pid not in statuses:
+        try:
+            done, status = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            return None
+        if done:
+            statuses[pid] = os.waitstatus_to_exitcode(status)
+        elif time.monotonic() >= deadline:
+            return None
+        else:
+            time.sleep(0.005)
+    return statuses[pid]
+
+
+def _become_worker(server: socket.socket, rlimits: list[list[int]], fds: list[int]) -> None:
+    """In the forked child: drop everything of the server, then serve one submission."""
+    server.close()
+    request_fd, reply_fd, log_fd = fds
+    os.dup2(log_fd, 1)
+    os.dup2(log_fd, 2)
+    _libc.prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)  # an ordinary process again, like a fresh worker
+    for fd in map(int, os.listdir("/proc/self/fd")):
+        if fd > 2 and fd not in (request_fd, reply_fd):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+    os.setsid()
+    for which, value in rlimits:
+        resource.setrlimit(which, (value, value))
+    random.seed()  # a fresh interpreter's generators are seeded from the OS, not inherited
+    if "numpy" in sys.modules:
+        sys.modules["numpy"].random.seed()
+    worker.serve(request_fd, reply_fd)
+
+
+def main(argv: list[str]) -> None:
+    """Entry point: ``argv = [prog, control socket fd, comma-separated modules to preload]``."""
+    _libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+    _libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    worker.preload(f"{argv[2]},IPython.core.interactiveshell")
+    server = socket.socket(fileno=int(argv[1]))
+    keep = set().union(*(_entries(root) for root in WRITABLE))
+    statuses: dict[int, int] = {}
+    pid = 0
+    server.send(json.dumps({"ready": True}).encode())
+    while True:
+        data, fds, _, _ = socket.recv_fds(server, 65536, 3)
+        if not data:
+            break
+        request = json.loads(data)
+        if request["op"] == "fork":
+            sys.stdout.flush()
+            pid = os.fork()
+            if pid == 0:
+                try:
+                    _become_worker(server, request["rlimits"], fds)
+                finally:
+                    os._exit(70)
+            for fd in fds:
+                os.close(fd)
+            reply: dict = {"pid": pid}
+        elif request["op"] == "wait":
+            reply = {"status": wait(pid, request["timeout"], statuses)}
+        elif request["op"] == "reset":
+            statuses.clear()
+            try:
+                reply = {"clean": reset(keep)}
+            except Exception:  # a worker built something reset cannot undo: discard the sandbox
+                reply = {"clean": False}
+        else:
+            reply = {"error": f"unknown op {request['op']!r}"}
+        server.send(json.dumps(reply).encode())
