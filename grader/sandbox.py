@@ -215,6 +215,10 @@ def bwrap_command(limits: Limits, device: str, entry: str = "worker") -> list[st
     if device != "cpu":
         for node in sorted(Path("/dev").glob("nvidia*")):
             args += ["--dev-bind", str(node), str(node)]
+    if entry == "zygote":
+        # The warm pool's server is the sandbox's init: the kernel ignores the SIGKILL and SIGSTOP
+        # that a worker (same uid, same pid namespace) might send it, and orphans come to it.
+        args.append("--as-pid-1")
     bootstrap = _bootstrap(SANDBOX_HARNESS_ROOT, _site_packages(), entry)
     return [*args, "--", sys.executable, "-I", "-S", "-c", bootstrap]
 

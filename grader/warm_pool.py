@@ -7,11 +7,11 @@ submission: a new process that never saw another submission, under the same rlim
 the same confinement as a fresh worker (only the bound files, no network, ``nobody``).
 
 A pool runs one worker at a time. Before the next fork, the server kills every process the
-previous worker left (``kill(-1)`` in the sandbox's own pid namespace, detached processes
-included), empties ``/tmp`` and ``/dev/shm`` and removes System V IPC objects; with a cgroup the
-trusted side then counts the sandbox's processes itself. Whenever the server does not answer as
-expected (a worker killed or stopped it, or left something it could not remove), the whole
-sandbox is killed and the next worker gets a new one.
+previous worker left (``kill(-1)`` in the sandbox's own pid namespace, whose init the server is,
+detached processes included), empties ``/tmp`` and ``/dev/shm`` and removes System V IPC
+objects; with a cgroup the trusted side then counts the sandbox's processes itself. Whenever the
+server does not answer as expected (it could not clean up, or died), the whole sandbox is killed
+and the next worker gets a new one.
 
 Only the bubblewrap levels have a pool: without a pid namespace of its own, ``kill(-1)`` would
 reach the grader's processes.
@@ -159,8 +159,16 @@ class WarmPool:
         if os.getuid() != 0:  # as for a fresh worker; a root grader's cgroup caps processes
             rlimits.append((resource.RLIMIT_NPROC, limits.processes))
         self._rlimits = [list(pair) for pair in rlimits]
-        self._server: _Server | None = _Server(preload, limits, device, level)
+        self._server: _Server | None = None
         self._busy = False
+        #: Servers started so far (one more each time a server had to be discarded).
+        self.starts = 0
+        self._start()
+
+    def _start(self) -> _Server:
+        self._server = _Server(self.preload, self.limits, self.device, self.level)
+        self.starts += 1
+        return self._server
 
     def fork(self, fds: tuple[int, int, int]) -> Forked:
         """Fork a worker on ``(request pipe, reply pipe, log file)``; one at a time."""
@@ -168,12 +176,9 @@ class WarmPool:
             raise RuntimeError("a warm pool runs one worker at a time; close the previous one")
         error: Exception | None = None
         for _ in range(2):  # a discarded server is replaced once
-            if self._server is None:
-                self._server = _Server(self.preload, self.limits, self.device, self.level)
+            server = self._server or self._start()
             try:
-                reply = self._server.ask(
-                    {"op": "fork", "rlimits": self._rlimits}, ANSWER_SECONDS, fds
-                )
+                reply = server.ask({"op": "fork", "rlimits": self._rlimits}, ANSWER_SECONDS, fds)
                 pid = reply["pid"]
                 if type(pid) is not int:
                     raise PoolError("the warm pool's server sent a malformed answer")

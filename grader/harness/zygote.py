@@ -15,10 +15,12 @@ packet, one reply per message):
     reply ``{"clean": bool}``.
 
 Between two submissions nothing of the first is left: no process, no file, no IPC object, and
-the next worker is forked from the server, which never runs student code. The server is not
-dumpable, so a worker (same uid) can neither ptrace it nor read its memory, environment or file
-descriptors. A worker can only signal it; the trusted side then gets no reply and discards the
-whole sandbox.
+the next worker is forked from the server, which never runs student code. The server is the
+sandbox's init (``bwrap --as-pid-1``), so the kernel ignores the SIGKILL and SIGSTOP a worker
+might send it, and it is not dumpable, so a worker (same uid) can neither ptrace it nor read its
+memory, environment or file descriptors. Whatever reset cannot undo (a folder nested too deep to
+remove, a process that will not die) makes it answer ``{"clean": false}``, and the trusted side
+then discards the whole sandbox.
 """
 
 from __future__ import annotations
@@ -37,7 +39,6 @@ import time
 from . import worker
 
 PR_SET_DUMPABLE = 4
-PR_SET_CHILD_SUBREAPER = 36
 IPC_RMID = 0
 #: Folders of the sandbox a worker can write to; reset empties them (keeping what was there).
 WRITABLE = ("/tmp", "/dev/shm")
@@ -91,8 +92,8 @@ def _remove_ipc() -> None:
 
 
 def _others() -> list[int]:
-    """Pids of the sandbox other than its init (1) and this server."""
-    return [int(p) for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, os.getpid())]
+    """Pids of the sandbox other than this server (its init, pid 1)."""
+    return [int(p) for p in os.listdir("/proc") if p.isdigit() and int(p) != os.getpid()]
 
 
 def reset(keep: set[str]) -> bool:
@@ -101,7 +102,7 @@ def reset(keep: set[str]) -> bool:
     while True:
         with contextlib.suppress(ProcessLookupError):
             os.kill(-1, signal.SIGKILL)
-        while True:  # this server is the subreaper: every orphan of the worker comes here
+        while True:  # this server is the sandbox's init: every orphan of the worker comes here
             try:
                 os.waitpid(-1, 0)
             except ChildProcessError:
@@ -156,7 +157,6 @@ def _become_worker(server: socket.socket, rlimits: list[list[int]], fds: list[in
 def main(argv: list[str]) -> None:
     """Entry point: ``argv = [prog, control socket fd, comma-separated modules to preload]``."""
     _libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
-    _libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
     worker.preload(f"{argv[2]},IPython.core.interactiveshell")
     server = socket.socket(fileno=int(argv[1]))
     keep = set().union(*(_entries(root) for root in WRITABLE))

@@ -17,10 +17,10 @@ from grader.sandbox import (
     isolation_level,
     nobody_can_run_python,
 )
-
 from grader.warm_pool import WarmPool
 
 from .hostile_corpus import survivors
+from .workers import call, run_cells
 
 #: Where a worker can run here; "warm pool" is a worker forked by a bubblewrap warm pool.
 BWRAP_LEVELS = ["bubblewrap", "warm pool"] if bwrap_works() else []
@@ -46,15 +46,7 @@ def start(level):
 
 def run(cells, level, timeout=5.0):
     worker = start(level)
-    worker.send({"op": "run", "cells": cells, "skip": [], "cell_timeout": timeout})
-    while True:
-        message = worker.receive(60)
-        if message.get("event") == "done":
-            return worker, message["errors"]
-
-
-def call(worker, source_name, *args):
-    return worker.request({"op": "call", "fn": source_name, "args": list(args)}, 30)
+    return worker, run_cells(worker, cells, timeout)
 
 
 @pytest.mark.parametrize("level", LEVELS)
