@@ -218,7 +218,8 @@ def bwrap_command(limits: Limits, device: str, entry: str = "worker") -> list[st
     if entry == "zygote":
         # The warm pool's server is the sandbox's init: the kernel ignores the SIGKILL and SIGSTOP
         # that a worker (same uid, same pid namespace) might send it, and orphans come to it.
-        args.append("--as-pid-1")
+        # Its POSIX message queues are mounted so that it can list and remove them.
+        args += ["--as-pid-1", "--mqueue", "/dev/mqueue"]
     bootstrap = _bootstrap(SANDBOX_HARNESS_ROOT, _site_packages(), entry)
     return [*args, "--", sys.executable, "-I", "-S", "-c", bootstrap]
 

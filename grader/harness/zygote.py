@@ -11,7 +11,8 @@ packet, one reply per message):
     ``{"status": code}`` (negative: killed by that signal), ``null`` if it still runs.
 ``{"op": "reset"}``: SIGKILL every other process of the sandbox (``kill(-1)`` reaches the
     worker and all its descendants, detached ones included, and only them: the sandbox has its
-    own pid namespace), reap them, empty the writable folders and remove System V IPC objects;
+    own pid namespace), reap them, empty the writable folders (``/tmp``, ``/dev/shm`` and
+    ``/dev/mqueue``, where the POSIX message queues are) and remove System V IPC objects;
     reply ``{"clean": bool}``.
 
 Between two submissions nothing of the first is left: no process, no file, no IPC object, and
@@ -41,7 +42,7 @@ from . import worker
 PR_SET_DUMPABLE = 4
 IPC_RMID = 0
 #: Folders of the sandbox a worker can write to; reset empties them (keeping what was there).
-WRITABLE = ("/tmp", "/dev/shm")
+WRITABLE = ("/tmp", "/dev/shm", "/dev/mqueue")
 #: Seconds reset keeps killing and reaping before it reports the sandbox as unclean.
 RESET_SECONDS = 5.0
 

@@ -32,6 +32,7 @@ open("/tmp/trace", "w").write("first")
 os.makedirs("/tmp/locked/inner")
 os.chmod("/tmp/locked", 0)
 open("/dev/shm/trace", "w").write("first")
+open("/dev/mqueue/trace", "w").close()  # a POSIX message queue
 SHM_KEY = 0x5EED
 assert libc.shmget(SHM_KEY, 4096, 0o1666) >= 0
 if os.fork() == 0:
@@ -48,8 +49,8 @@ import ctypes, os
 def traces():
     libc = ctypes.CDLL(None, use_errno=True)
     return {
-        "files": sorted(p for p in ("/tmp/trace", "/tmp/locked", "/dev/shm/trace")
-                        if os.path.lexists(p)),
+        "files": sorted(p for p in ("/tmp/trace", "/tmp/locked", "/dev/shm/trace",
+                                    "/dev/mqueue/trace") if os.path.lexists(p)),
         "shm": libc.shmget(0x5EED, 0, 0) >= 0,
     }
 """
@@ -61,7 +62,7 @@ def test_consecutive_workers_share_nothing(pool):
     first, errors = forked(pool, [f"TOKEN = {token!r}", LEAVE_TRACES, LOOK_FOR_TRACES])
     assert errors == {}
     assert call(first, "traces")["value"] == {
-        "files": ["/dev/shm/trace", "/tmp/locked", "/tmp/trace"],
+        "files": ["/dev/mqueue/trace", "/dev/shm/trace", "/tmp/locked", "/tmp/trace"],
         "shm": True,
     }
     assert len(survivors(token)) == 1
