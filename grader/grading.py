@@ -7,13 +7,15 @@ batch goes on.
 
 from __future__ import annotations
 
-import math
+import functools
+import queue
 import time
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
+from typing import Any
 
 from rich.progress import Progress
 
@@ -32,9 +34,6 @@ from grader.runner import QuestionScore, TestResult, run_suite_many, score
 from grader.sandbox import Limits, Worker, isolation_level
 from grader.suites import Assignment, load_assignment
 from grader.warm_pool import WarmPool
-
-#: Most submissions one process grades in one pytest session before reporting progress.
-CHUNK = 8
 
 
 @dataclass
@@ -59,88 +58,102 @@ def _zero_scores(assignment: Assignment) -> list[QuestionScore]:
     return [QuestionScore(q, 0.0, float(p), []) for q, p in assignment.questions.items()]
 
 
-class _Chunk:
-    """Grades a list of submissions in one pytest session (see :func:`grade_many`)."""
+class _Session:
+    """Grades submissions, as they come, in one pytest session (see :func:`grade_many`)."""
 
     def __init__(
         self,
         assignment: Assignment,
-        submissions: list[Submission],
         limits: TimeLimits,
         device: str,
         level: str,
         worker_limits: Limits,
+        *,
         warm: bool,
+        lookahead: bool,
+        on_result: Callable[[SubmissionResult], None],
     ) -> None:
         self.assignment = assignment
-        self.submissions = submissions
         self.limits = limits
         self.worker_limits = worker_limits
         self.device = device
         self.level = level
         self.warm = warm and level.startswith("bubblewrap")
-        self.pool: WarmPool | None = None
+        self.lookahead = lookahead
+        self.on_result = on_result
+        self.pools: list[WarmPool] = []
         released = release_notebook(assignment.name)
         self.release = release_cell_kinds(released) if released.is_file() else None
-        self.results: dict[str, SubmissionResult] = {}
         self._current: dict[int, tuple[Submission, float]] = {}
+        self._seen: list[Submission] = []
+        self._recorded: set[str] = set()
+        self._made = 0
 
     def _record(
         self, sub: Submission, started: float, status: str, reason: str, questions, **extra
     ) -> None:
-        self.results[sub.name] = SubmissionResult(
-            sub.name,
-            str(sub.path),
-            status,
-            reason,
-            questions,
-            round(time.perf_counter() - started, 3),
-            self.level,
-            **extra,
+        self._recorded.add(sub.name)
+        self.on_result(
+            SubmissionResult(
+                sub.name,
+                str(sub.path),
+                status,
+                reason,
+                questions,
+                round(time.perf_counter() - started, 3),
+                self.level,
+                **extra,
+            )
         )
 
-    def _spawn(self) -> Worker:
+    def _spawn(self, pool: WarmPool | None) -> Worker:
         return Worker(
             preload=list(self.assignment.preload),
             limits=self.worker_limits,
             device=self.device,
             level=self.level,
-            pool=self.pool,
+            pool=pool,
         )
 
-    def impls(self) -> Iterator[WorkerImpl]:
+    def _prepare(self, sub: Submission) -> WorkerImpl | None:
+        """The submission's implementation, or None once a reader failure is recorded."""
+        started = time.perf_counter()
+        self._seen.append(sub)
+        try:
+            cells = read_code_cells(sub.path, self.release)
+        except MalformedNotebook as exc:
+            self._record(sub, started, "malformed", str(exc), _zero_scores(self.assignment))
+            return None
+        except Exception as exc:  # a reader fault costs this submission only
+            reason = f"the notebook could not be read ({type(exc).__name__}: {exc})"
+            self._record(sub, started, "grader-error", reason[:500], _zero_scores(self.assignment))
+            return None
+        self._made += 1  # consecutive implementations alternate between the pools
+        pool = self.pools[self._made % len(self.pools)] if self.pools else None
+        impl = WorkerImpl(
+            cells, cell_timeout=self.limits.cell, spawn=functools.partial(self._spawn, pool)
+        )
+        self._current[id(impl)] = (sub, started)
+        return impl
+
+    def impls(self, submissions: Iterable[Submission]) -> Iterator[WorkerImpl]:
         """One implementation per readable submission.
 
-        With a warm pool each worker is forked when its submission's first call comes; without
-        one, the next submission's fresh worker is spawned ahead, importing while this one runs.
+        With ``lookahead`` the next submission's worker is started, and runs its cells, while
+        this one is tested: a fresh worker imports meanwhile, and forked workers alternate between
+        two warm pools, so that each pool still holds one worker at a time.
         """
-        spare: Worker | None = None
+        readable = (impl for impl in map(self._prepare, submissions) if impl is not None)
+        ahead = next(readable, None)
         try:
-            for index, sub in enumerate(self.submissions):
-                started = time.perf_counter()
-                try:
-                    cells = read_code_cells(sub.path, self.release)
-                except MalformedNotebook as exc:
-                    self._record(sub, started, "malformed", str(exc), _zero_scores(self.assignment))
-                    continue
-                except Exception as exc:  # a reader fault costs this submission only
-                    reason = f"the notebook could not be read ({type(exc).__name__}: {exc})"
-                    self._record(
-                        sub, started, "grader-error", reason[:500], _zero_scores(self.assignment)
-                    )
-                    continue
-                if self.pool is None:
-                    spare = spare or self._spawn()
-                impl = WorkerImpl(
-                    cells, cell_timeout=self.limits.cell, spawn=self._spawn, spare=spare
-                )
-                last = index + 1 == len(self.submissions)
-                spare = None if self.pool is not None or last else self._spawn()
-                self._current[id(impl)] = (sub, started)
+            while ahead is not None:
+                impl, ahead = ahead, next(readable, None)
+                if self.lookahead and ahead is not None:
+                    ahead.prestart()
                 yield impl
         finally:
-            if spare is not None:
-                spare.close()
+            if ahead is not None:
+                ahead.close()
 
     def done(self, impl: WorkerImpl, tests: list[TestResult]) -> None:
         impl.close()
@@ -155,31 +168,39 @@ class _Chunk:
             cell_errors=impl.log.cell_errors,
         )
 
-    def run(self) -> list[SubmissionResult]:
+    def run(self, submissions: Iterable[Submission]) -> None:
+        """Grade ``submissions``; a grader fault is recorded for each one taken but not graded
+        (those not taken yet are left to the caller)."""
         started = time.perf_counter()
         try:
-            if self.warm:  # it imports while pytest collects the suite
-                self.pool = WarmPool(
-                    preload=list(self.assignment.preload),
-                    limits=self.worker_limits,
-                    device=self.device,
-                    level=self.level,
+            for _ in range((2 if self.lookahead else 1) if self.warm else 0):
+                self.pools.append(  # the servers import while pytest collects the suite
+                    WarmPool(
+                        preload=list(self.assignment.preload),
+                        limits=self.worker_limits,
+                        device=self.device,
+                        level=self.level,
+                    )
                 )
-            run_suite_many(self.assignment, self.impls(), self.done, limits=self.limits.tests)
+            run_suite_many(
+                self.assignment, self.impls(submissions), self.done, limits=self.limits.tests
+            )
         except Exception as exc:  # a grader fault is recorded, the batch goes on
-            for sub in self.submissions:
-                if sub.name not in self.results:
+            for sub in self._seen:
+                if sub.name not in self._recorded:
+                    reason = f"{type(exc).__name__}: {exc}"
                     self._record(
-                        sub,
-                        started,
-                        "grader-error",
-                        f"{type(exc).__name__}: {exc}",
-                        _zero_scores(self.assignment),
+                        sub, started, "grader-error", reason, _zero_scores(self.assignment)
                     )
         finally:
-            if self.pool is not None:
-                self.pool.close()
-        return [self.results[sub.name] for sub in self.submissions]
+            for pool in self.pools:
+                pool.close()
+
+
+def _fault(assignment: Assignment, sub: Submission, level: str, reason: str) -> SubmissionResult:
+    return SubmissionResult(
+        sub.name, str(sub.path), "grader-error", reason, _zero_scores(assignment), 0.0, level
+    )
 
 
 def grade_many(
@@ -191,25 +212,42 @@ def grade_many(
     level: str | None = None,
     worker_limits: Limits | None = None,
     warm: bool = True,
+    lookahead: bool = True,
+    on_result: Callable[[SubmissionResult], None] | None = None,
 ) -> list[SubmissionResult]:
     """Grade submissions one after another in one pytest session, each in its own worker.
 
     Collection happens once. At the bubblewrap levels with ``warm``, each worker is forked from
     a :class:`~grader.warm_pool.WarmPool` that did the imports once; otherwise each is a fresh
-    sandboxed interpreter, spawned (and importing) while the previous submission is tested.
-    Either way a worker serves one submission only. ``worker_limits`` caps each worker
-    (default :class:`Limits`). Never raises for anything a submission does.
+    sandboxed interpreter. Either way a worker serves one submission only. With ``lookahead``
+    the next submission's worker starts and runs its cells while the previous submission is
+    tested (worth it when a core is idle, as with one job). ``worker_limits`` caps each worker
+    (default :class:`Limits`); ``on_result`` is called with each record as soon as it is made.
+    Never raises for anything a submission does.
     """
-    chunk = _Chunk(
+    level = level or isolation_level()
+    results: dict[str, SubmissionResult] = {}
+
+    def keep(result: SubmissionResult) -> None:
+        results[result.name] = result
+        if on_result is not None:
+            on_result(result)
+
+    session = _Session(
         assignment,
-        submissions,
         limits,
         device,
-        level or isolation_level(),
+        level,
         worker_limits or Limits(),
-        warm,
+        warm=warm,
+        lookahead=lookahead and len(submissions) > 1,
+        on_result=keep,
     )
-    return chunk.run()
+    session.run(submissions)
+    for sub in submissions:
+        if sub.name not in results:
+            keep(_fault(assignment, sub, level, "the grading session stopped before it"))
+    return [results[sub.name] for sub in submissions]
 
 
 def grade_submission(
@@ -224,13 +262,32 @@ def grade_submission(
     return grade_many(assignment, [submission], limits=limits, device=device, level=level)[0]
 
 
-def _grade_chunk(
-    args: tuple[str, list[Submission], TimeLimits, str, str, bool],
-) -> list[SubmissionResult]:
-    name, submissions, limits, device, level, warm = args
-    return grade_many(
-        load_assignment(name), submissions, limits=limits, device=device, level=level, warm=warm
+#: The queues a job process shares with the batch: submissions to take, records made.
+_QUEUES: tuple[Any, Any] | None = None
+
+
+def _share_queues(todo: Any, made: Any) -> None:
+    global _QUEUES
+    _QUEUES = (todo, made)
+
+
+def _grade_shared(name: str, limits: TimeLimits, device: str, level: str, warm: bool) -> None:
+    """In a job process: grade submissions from the shared queue until it says stop (None)."""
+    assert _QUEUES is not None
+    todo, made = _QUEUES
+    session = _Session(
+        load_assignment(name),
+        limits,
+        device,
+        level,
+        Limits(),
+        warm=warm,
+        lookahead=False,  # the other jobs keep the cores busy
+        on_result=made.put,
     )
+    session.run(iter(todo.get, None))
+    made.close()
+    made.join_thread()  # every record is in the pipe before this job reports that it is done
 
 
 def grade_batch(
@@ -244,9 +301,10 @@ def grade_batch(
 ) -> list[SubmissionResult]:
     """Grade every submission found under ``paths``, ``jobs`` processes at once, in input order.
 
-    Submissions are dealt round-robin into at least ``jobs`` chunks of at most ``CHUNK`` (one
-    pytest session and one warm pool each, see :func:`grade_many`); progress advances chunk by
-    chunk.
+    With one job the submissions are graded in this process, the next one started ahead
+    (``lookahead``) on the otherwise idle cores. With more, each job process runs one pytest
+    session (and warm pool) and takes the next submission from a shared queue when it is free,
+    so that slow submissions spread over the processes. Progress advances per submission.
     """
     if jobs < 1:
         raise GraderError(f"--jobs must be at least 1, got {jobs}")
@@ -260,27 +318,42 @@ def grade_batch(
     device = resolve_device(device)
     limits = load_limits(assignment, device)
     level = isolation_level()
-    count = max(jobs, math.ceil(len(submissions) / CHUNK))
-    # Dealt round-robin, so that slow submissions next to each other spread over the processes.
-    chunks = [list(range(i, len(submissions), count)) for i in range(count)]
-    chunks = [chunk for chunk in chunks if chunk]
-    tasks = [
-        (assignment_name, [submissions[i] for i in chunk], limits, device, level, warm)
-        for chunk in chunks
-    ]
-    results: list[SubmissionResult | None] = [None] * len(submissions)
+    jobs = min(jobs, len(submissions))
     with Progress(transient=True, disable=not show_progress) as progress:
         bar = progress.add_task(f"grading {assignment_name}", total=len(submissions))
+        advance = functools.partial(progress.advance, bar)
         if jobs == 1:
-            outcomes = zip(chunks, map(_grade_chunk, tasks), strict=True)
-        else:
-            pool = ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=get_context("spawn"))
-            futures = {pool.submit(_grade_chunk, task): i for i, task in enumerate(tasks)}
-            outcomes = ((chunks[futures[f]], f.result()) for f in as_completed(futures))
-        for chunk, chunk_results in outcomes:
-            for index, result in zip(chunk, chunk_results, strict=True):
-                results[index] = result
-            progress.advance(bar, len(chunk_results))
-        if jobs > 1:
-            pool.shutdown()
-    return [result for result in results if result is not None]
+            return grade_many(
+                assignment,
+                submissions,
+                limits=limits,
+                device=device,
+                level=level,
+                warm=warm,
+                on_result=lambda _: advance(1),
+            )
+        context = get_context("spawn")
+        todo, made = context.Queue(), context.Queue()
+        for sub in [*submissions, *[None] * jobs]:
+            todo.put(sub)
+        results: dict[str, SubmissionResult] = {}
+        with ProcessPoolExecutor(
+            jobs, mp_context=context, initializer=_share_queues, initargs=(todo, made)
+        ) as pool:
+            task = (assignment_name, limits, device, level, warm)
+            futures = [pool.submit(_grade_shared, *task) for _ in range(jobs)]
+            while len(results) < len(submissions):
+                try:
+                    result = made.get(timeout=0.5)
+                except queue.Empty:
+                    if all(f.done() for f in futures) and made.empty():
+                        break
+                    continue
+                results[result.name] = result
+                advance(1)
+        faults = [str(f.exception()) for f in futures if f.exception() is not None]
+        reason = f"its grading process failed ({'; '.join(faults) or 'no reason given'})"
+        return [
+            results.get(sub.name) or _fault(assignment, sub, level, reason[:500])
+            for sub in submissions
+        ]

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -142,22 +143,17 @@ def _checked_reply(reply: Any) -> dict[str, Any]:
 class WorkerImpl(Impl):
     """A submission's notebook in a sandboxed worker.
 
-    The worker starts lazily at the first call, from ``spawn`` (``spare``, a worker spawned
-    ahead of time and already importing its preloads, is used first when given); ``budget``
-    (seconds, set per test by the runner) bounds each call, and a worker that hangs or dies is
-    killed and started again (skipping a cell that killed it) so that one bad function costs
-    only its own tests.
+    The worker is started from ``spawn`` and runs the notebook's cells at the first call, or
+    earlier with :meth:`prestart` (the grader starts the next submission while this one is
+    tested). ``budget`` (seconds, set per test by the runner) bounds each call, and a worker
+    that hangs or dies is killed and started again (skipping a cell that killed it) so that one
+    bad function costs only its own tests.
     A function that hung or killed the worker once is not called again: its later calls fail
     at once with the same reason, so a hanging function costs one time limit, not one per test.
     """
 
     def __init__(
-        self,
-        cells: list[str],
-        *,
-        cell_timeout: float,
-        spawn: Callable[[], Worker],
-        spare: Worker | None = None,
+        self, cells: list[str], *, cell_timeout: float, spawn: Callable[[], Worker]
     ) -> None:
         self.cells = cells
         self.cell_timeout = cell_timeout
@@ -165,10 +161,33 @@ class WorkerImpl(Impl):
         self.budget = 60.0
         self.log = RunLog()
         self._worker: Worker | None = None
-        self._spare = spare
+        self._ahead: Worker | None = None
         self._skip: list[int] = []
         self._starts = 0
         self._broken: dict[str, str] = {}
+
+    def _launch(self) -> Worker:
+        """A new worker, already sent the cells to run."""
+        worker_ = self.spawn()
+        request = {
+            "op": "run",
+            "cells": self.cells,
+            "skip": self._skip,
+            "cell_timeout": self.cell_timeout,
+        }
+        try:
+            worker_.send(request)
+        except WorkerError:
+            worker_.close()
+            raise
+        return worker_
+
+    def prestart(self) -> None:
+        """Start the worker and its cells now, ahead of the first call (a failure to start is
+        tried again, and recorded, at the first call)."""
+        if self._worker is None and self._ahead is None:
+            with contextlib.suppress(WorkerError):
+                self._ahead = self._launch()
 
     def _start(self) -> Worker:
         while self._starts < MAX_STARTS:
@@ -176,20 +195,11 @@ class WorkerImpl(Impl):
             started = time.monotonic()
             cell = -1
             try:
-                worker_ = self._spare or self.spawn()
+                worker_, self._ahead = self._ahead or self._launch(), None
             except WorkerError as exc:
                 self.log.note("crashed", f"the worker could not start: {exc.detail}")
                 break
-            self._spare = None
             try:
-                worker_.send(
-                    {
-                        "op": "run",
-                        "cells": self.cells,
-                        "skip": self._skip,
-                        "cell_timeout": self.cell_timeout,
-                    }
-                )
                 while True:
                     message = worker_.receive(self.cell_timeout + KILL_GRACE + 60.0 * (cell < 0))
                     if _is_cell_event(message):
@@ -235,7 +245,7 @@ class WorkerImpl(Impl):
             raise SubmissionError(text) from None
 
     def close(self) -> None:
-        for worker_ in (self._worker, self._spare):
+        for worker_ in (self._worker, self._ahead):
             if worker_ is not None:
                 worker_.close()
-        self._worker = self._spare = None
+        self._worker = self._ahead = None

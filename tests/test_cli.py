@@ -2,6 +2,7 @@
 
 import csv
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -47,6 +48,27 @@ def test_grade_samples_writes_gradebook_results_and_feedback(tmp_path):
         feedback = (tmp_path / name / "feedback.md").read_text()
         assert "impl." not in feedback and "assert_close" not in feedback
     assert "isolation:" in done.stderr
+
+
+@pytest.mark.slow
+def test_jobs_lookahead_and_fresh_workers_give_the_same_gradebook(tmp_path):
+    """Two jobs sharing a queue, one job starting each submission ahead (alternating between two
+    warm pools), and fresh interpreters all grade the same submissions the same way."""
+    folder = tmp_path / "submissions"
+    folder.mkdir()
+    for k in range(2):
+        for sample in ("full_marks", "partial", "broken"):
+            shutil.copy(SAMPLES / f"{sample}.ipynb", folder / f"{sample}_{k}.ipynb")
+    gradebooks = {}
+    for options in (["--jobs", "2"], ["--jobs", "1"], ["--fresh-workers"]):
+        out = tmp_path / "-".join(options)
+        done = course_grade("grade", HW01, str(folder), "--out", str(out), *options)
+        assert done.returncode == 0, done.stderr[-3000:]
+        gradebooks[" ".join(options)] = (out / "grades.csv").read_text()
+    rows = list(csv.DictReader(gradebooks["--jobs 1"].splitlines()))
+    assert [row["submission"] for row in rows] == sorted(p.stem for p in folder.iterdir())
+    assert [row["status"] for row in rows] == ["malformed", "malformed", "ok", "ok", "ok", "ok"]
+    assert len(set(gradebooks.values())) == 1, gradebooks
 
 
 def test_unknown_assignment_is_a_clear_error(tmp_path):
