@@ -162,6 +162,7 @@ def make_shell() -> Any:
 
     shell = InteractiveShell.instance(colors="nocolor", history_load_length=0)
     shell.history_manager.enabled = False
+    shell.InteractiveTB.set_mode(mode="Plain")  # the worker log needs no source context
     shell.enable_gui = lambda gui=None: None  # `%matplotlib inline` works; Agg draws off-screen
     return shell
 
