@@ -1,4 +1,4 @@
-"""Grading: one submission in a fresh sandboxed worker, or a batch with progress and reports.
+"""Grading: each submission in its own sandboxed worker, a batch with progress and reports.
 
 Every submission gets a :class:`SubmissionResult`, whatever happens to it: a malformed notebook,
 a crash, a timeout or even a fault of the grader itself becomes a record with a reason, and the

@@ -1,4 +1,7 @@
-"""The sandbox: one fresh, confined worker process per submission.
+"""The sandbox: one confined worker process per submission.
+
+A worker is a fresh interpreter, or, at the bubblewrap levels, a process forked for the
+submission by a warm pool's server inside the same confinement (:mod:`grader.warm_pool`).
 
 Isolation levels, best first (the grader prints the one it used and ``results.json`` records it):
 
