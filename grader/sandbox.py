@@ -97,6 +97,12 @@ def _bwrap_base() -> list[str]:
     if Path("/etc/fonts").is_dir():
         args += ["--ro-bind", "/etc/fonts", "/etc/fonts"]
     args += ["--proc", "/proc", "--dev", "/dev"]
+    # bwrap maps the sandbox's nobody to the uid that runs it: root, for a root grader. It covers
+    # /proc/sys, /proc/irq and /proc/bus read-only only where that uid lacks write access to the
+    # folder (0555), so a root grader's worker could write the host's sysctls. Cover them here.
+    for folder in ("sys", "irq", "bus"):
+        if (Path("/proc") / folder).is_dir():
+            args += ["--ro-bind", f"/proc/{folder}", f"/proc/{folder}"]
     return args
 
 
@@ -218,11 +224,16 @@ def bwrap_command(limits: Limits, device: str, entry: str = "worker") -> list[st
     if device != "cpu":
         for node in sorted(Path("/dev").glob("nvidia*")):
             args += ["--dev-bind", str(node), str(node)]
+    args += ["--tmpfs", "/dev/shm"]
     if entry == "zygote":
         # The warm pool's server is the sandbox's init: the kernel ignores the SIGKILL and SIGSTOP
         # that a worker (same uid, same pid namespace) might send it, and orphans come to it.
         # Its POSIX message queues are mounted so that it can list and remove them.
         args += ["--as-pid-1", "--mqueue", "/dev/mqueue"]
+    # The root and /dev are tmpfs that bwrap creates, owned by the sandbox's user: read-only from
+    # here on, so that only /tmp, /dev/shm (and /dev/mqueue) are writable; nothing written can
+    # land on sys.path (the harness folder) or outside what the warm pool empties.
+    args += ["--remount-ro", "/dev", "--remount-ro", "/"]
     bootstrap = _bootstrap(SANDBOX_HARNESS_ROOT, _site_packages(), entry)
     return [*args, "--", sys.executable, "-I", "-S", "-c", bootstrap]
 

@@ -124,6 +124,37 @@ def test_bubblewrap_has_no_network_even_to_loopback(level):
     assert outcome != "connected"
 
 
+WRITE_PROBE = """\
+import os
+def probe():
+    outcome = {}
+    burst = "/proc/sys/kernel/printk_ratelimit_burst"  # written back with its own value
+    for path, text in [(burst, open(burst).read()), ("/opt/course-grade/harness/x.py", ""),
+                       ("/opt/course-grade/bdb.py", ""), ("/planted", ""), ("/dev/planted", ""),
+                       ("/tmp/fine", "x"), ("/dev/shm/fine", "x")]:
+        try:
+            with open(path, "w") as handle:
+                handle.write(text)
+            outcome[path] = "written"
+        except OSError as exc:
+            outcome[path] = type(exc).__name__
+    return outcome
+"""
+
+
+@needs_bwrap
+@pytest.mark.parametrize("level", BWRAP_LEVELS)
+def test_only_tmp_and_shm_are_writable_and_host_sysctls_are_not(level):
+    """The sandbox's nobody is the uid that runs bwrap (root, for a root grader): the host's
+    sysctls, the sandbox's root (sys.path's harness folder) and /dev must all be read-only."""
+    worker, errors = run([WRITE_PROBE], level)
+    outcome = call(worker, "probe")["value"]
+    worker.close()
+    assert errors == {}
+    written = sorted(path for path, what in outcome.items() if what == "written")
+    assert written == ["/dev/shm/fine", "/tmp/fine"], outcome
+
+
 def test_isolation_level_is_named():
     assert isolation_level() in {"rlimits", "rlimits+cgroup", "bubblewrap", "bubblewrap+cgroup"}
 
