@@ -79,15 +79,14 @@ class _Session:
         self.device = device
         self.level = level
         self.warm = warm and level.startswith("bubblewrap")
-        self.lookahead = lookahead
+        self.lookahead = lookahead and not self.warm  # a forked worker starts in milliseconds
         self.on_result = on_result
-        self.pools: list[WarmPool] = []
+        self.pool: WarmPool | None = None
         released = release_notebook(assignment.name)
         self.release = release_cell_kinds(released) if released.is_file() else None
         self._current: dict[int, tuple[Submission, float]] = {}
         self._seen: list[Submission] = []
         self._recorded: set[str] = set()
-        self._made = 0
 
     def _record(
         self, sub: Submission, started: float, status: str, reason: str, questions, **extra
@@ -106,13 +105,13 @@ class _Session:
             )
         )
 
-    def _spawn(self, pool: WarmPool | None) -> Worker:
+    def _spawn(self) -> Worker:
         return Worker(
             preload=list(self.assignment.preload),
             limits=self.worker_limits,
             device=self.device,
             level=self.level,
-            pool=pool,
+            pool=self.pool,
         )
 
     def _prepare(self, sub: Submission) -> WorkerImpl | None:
@@ -128,20 +127,15 @@ class _Session:
             reason = f"the notebook could not be read ({type(exc).__name__}: {exc})"
             self._record(sub, started, "grader-error", reason[:500], _zero_scores(self.assignment))
             return None
-        self._made += 1  # consecutive implementations alternate between the pools
-        pool = self.pools[self._made % len(self.pools)] if self.pools else None
-        impl = WorkerImpl(
-            cells, cell_timeout=self.limits.cell, spawn=functools.partial(self._spawn, pool)
-        )
+        impl = WorkerImpl(cells, cell_timeout=self.limits.cell, spawn=self._spawn)
         self._current[id(impl)] = (sub, started)
         return impl
 
     def impls(self, submissions: Iterable[Submission]) -> Iterator[WorkerImpl]:
         """One implementation per readable submission.
 
-        With ``lookahead`` the next submission's worker is started, and runs its cells, while
-        this one is tested: a fresh worker imports meanwhile, and forked workers alternate between
-        two warm pools, so that each pool still holds one worker at a time.
+        With ``lookahead`` (fresh workers only) the next submission's worker is started while
+        this one is tested, and imports meanwhile; its cells run only when its turn comes.
         """
         readable = (impl for impl in map(self._prepare, submissions) if impl is not None)
         ahead = next(readable, None)
@@ -173,14 +167,12 @@ class _Session:
         (those not taken yet are left to the caller)."""
         started = time.perf_counter()
         try:
-            for _ in range((2 if self.lookahead else 1) if self.warm else 0):
-                self.pools.append(  # the servers import while pytest collects the suite
-                    WarmPool(
-                        preload=list(self.assignment.preload),
-                        limits=self.worker_limits,
-                        device=self.device,
-                        level=self.level,
-                    )
+            if self.warm:  # the server imports while pytest collects the suite
+                self.pool = WarmPool(
+                    preload=list(self.assignment.preload),
+                    limits=self.worker_limits,
+                    device=self.device,
+                    level=self.level,
                 )
             run_suite_many(
                 self.assignment, self.impls(submissions), self.done, limits=self.limits.tests
@@ -193,8 +185,8 @@ class _Session:
                         sub, started, "grader-error", reason, _zero_scores(self.assignment)
                     )
         finally:
-            for pool in self.pools:
-                pool.close()
+            if self.pool is not None:
+                self.pool.close()
 
 
 def _fault(assignment: Assignment, sub: Submission, level: str, reason: str) -> SubmissionResult:
@@ -220,8 +212,8 @@ def grade_many(
     Collection happens once. At the bubblewrap levels with ``warm``, each worker is forked from
     a :class:`~grader.warm_pool.WarmPool` that did the imports once; otherwise each is a fresh
     sandboxed interpreter. Either way a worker serves one submission only. With ``lookahead``
-    the next submission's worker starts and runs its cells while the previous submission is
-    tested (worth it when a core is idle, as with one job). ``worker_limits`` caps each worker
+    a fresh worker is started, and imports, while the previous submission is tested (worth it
+    when a core is idle, as with one job). ``worker_limits`` caps each worker
     (default :class:`Limits`); ``on_result`` is called with each record as soon as it is made.
     Never raises for anything a submission does.
     """
@@ -301,10 +293,10 @@ def grade_batch(
 ) -> list[SubmissionResult]:
     """Grade every submission found under ``paths``, ``jobs`` processes at once, in input order.
 
-    With one job the submissions are graded in this process, the next one started ahead
-    (``lookahead``) on the otherwise idle cores. With more, each job process runs one pytest
-    session (and warm pool) and takes the next submission from a shared queue when it is free,
-    so that slow submissions spread over the processes. Progress advances per submission.
+    With one job the submissions are graded in this process. With more, each job process runs
+    one pytest session (and warm pool) and takes the next submission from a shared queue when it
+    is free, so that slow submissions spread over the processes. Progress advances per
+    submission.
     """
     if jobs < 1:
         raise GraderError(f"--jobs must be at least 1, got {jobs}")
@@ -351,8 +343,11 @@ def grade_batch(
                     continue
                 results[result.name] = result
                 advance(1)
-        faults = [str(f.exception()) for f in futures if f.exception() is not None]
-        reason = f"its grading process failed ({'; '.join(faults) or 'no reason given'})"
+        todo.cancel_join_thread()  # entries left by jobs that stopped early must not block exit
+        faults = [repr(f.exception()) for f in futures if f.exception() is not None]
+        reason = "its grading process " + (
+            f"failed ({'; '.join(faults)})" if faults else "stopped before it (see the log)"
+        )
         return [
             results.get(sub.name) or _fault(assignment, sub, level, reason[:500])
             for sub in submissions

@@ -120,7 +120,7 @@ def _done_errors(message: Any) -> dict[str, str]:
     is_done = isinstance(message, dict) and message.get("event") == "done"
     errors = message.get("errors") if is_done else None
     if not isinstance(errors, dict) or not all(
-        k.isdigit() and isinstance(v, str) for k, v in errors.items()
+        k.isascii() and k.isdecimal() and isinstance(v, str) for k, v in errors.items()
     ):
         raise WorkerError("protocol", "the worker sent a malformed message while running cells")
     return errors
@@ -143,11 +143,10 @@ def _checked_reply(reply: Any) -> dict[str, Any]:
 class WorkerImpl(Impl):
     """A submission's notebook in a sandboxed worker.
 
-    The worker is started from ``spawn`` and runs the notebook's cells at the first call, or
-    earlier with :meth:`prestart` (the grader starts the next submission while this one is
-    tested). ``budget`` (seconds, set per test by the runner) bounds each call, and a worker
-    that hangs or dies is killed and started again (skipping a cell that killed it) so that one
-    bad function costs only its own tests.
+    The worker is started from ``spawn`` (or ahead of time, with :meth:`prestart`) and runs the
+    notebook's cells at the first call. ``budget`` (seconds, set per test by the runner) bounds
+    each call, and a worker that hangs or dies is killed and started again (skipping a cell that
+    killed it) so that one bad function costs only its own tests.
     A function that hung or killed the worker once is not called again: its later calls fail
     at once with the same reason, so a hanging function costs one time limit, not one per test.
     """
@@ -164,51 +163,44 @@ class WorkerImpl(Impl):
         self._ahead: Worker | None = None
         self._skip: list[int] = []
         self._starts = 0
+        self._running = -1
         self._broken: dict[str, str] = {}
 
-    def _launch(self) -> Worker:
-        """A new worker, already sent the cells to run."""
-        worker_ = self.spawn()
-        request = {
-            "op": "run",
-            "cells": self.cells,
-            "skip": self._skip,
-            "cell_timeout": self.cell_timeout,
-        }
-        try:
-            worker_.send(request)
-        except WorkerError:
-            worker_.close()
-            raise
-        return worker_
-
     def prestart(self) -> None:
-        """Start the worker and its cells now, ahead of the first call (a failure to start is
-        tried again, and recorded, at the first call)."""
+        """Start the worker now (a fresh interpreter then imports while the previous submission
+        is tested); its cells run only at the first call, so that it cannot slow that submission
+        down. A failure to start is tried again, and recorded, at the first call."""
         if self._worker is None and self._ahead is None:
-            with contextlib.suppress(WorkerError):
-                self._ahead = self._launch()
+            with contextlib.suppress(Exception):
+                self._ahead = self.spawn()
+
+    def _run_cells(self, worker_: Worker) -> dict[str, str]:
+        """Run the notebook's cells in ``worker_``; their errors. ``self._running`` follows the
+        cell being run (``-1`` before the first) for when the worker stops answering."""
+        self._running = -1
+        request = {"op": "run", "cells": self.cells, "skip": self._skip}
+        worker_.send({**request, "cell_timeout": self.cell_timeout})
+        while True:
+            wait = self.cell_timeout + KILL_GRACE + 60.0 * (self._running < 0)
+            message = worker_.receive(wait)
+            if not _is_cell_event(message):
+                return _done_errors(message)
+            self._running = message["index"]
 
     def _start(self) -> Worker:
         while self._starts < MAX_STARTS:
             self._starts += 1
             started = time.monotonic()
-            cell = -1
             try:
-                worker_, self._ahead = self._ahead or self._launch(), None
+                worker_, self._ahead = self._ahead or self.spawn(), None
             except WorkerError as exc:
                 self.log.note("crashed", f"the worker could not start: {exc.detail}")
                 break
             try:
-                while True:
-                    message = worker_.receive(self.cell_timeout + KILL_GRACE + 60.0 * (cell < 0))
-                    if _is_cell_event(message):
-                        cell = message["index"]
-                        continue
-                    errors = _done_errors(message)
-                    break
+                errors = self._run_cells(worker_)
             except WorkerError as exc:
                 worker_.close()
+                cell = self._running
                 if cell < 0:
                     self.log.note("crashed", f"the worker could not start: {exc.detail}")
                     break
@@ -216,6 +208,9 @@ class WorkerImpl(Impl):
                 self.log.cell_errors[cell] = exc.detail
                 self.log.note(exc.kind, f"cell {cell + 1} stopped the worker ({exc})")
                 continue
+            except BaseException:
+                worker_.close()  # never leave a worker (or its pool) behind
+                raise
             self.log.load_seconds = time.monotonic() - started
             for index, text in errors.items():
                 self.log.cell_errors.setdefault(int(index), text)

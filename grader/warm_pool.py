@@ -171,13 +171,14 @@ class WarmPool:
         return self._server
 
     def fork(self, fds: tuple[int, int, int]) -> Forked:
-        """Fork a worker on ``(request pipe, reply pipe, log file)``; one at a time."""
+        """Fork a worker on ``(request pipe, reply pipe, log file)``; one at a time, so a worker
+        still running (which a correct caller has closed already) is killed first."""
         if self._busy:
-            raise RuntimeError("a warm pool runs one worker at a time; close the previous one")
+            self.reset()
         error: Exception | None = None
         for _ in range(2):  # a discarded server is replaced once
-            server = self._server or self._start()
             try:
+                server = self._server or self._start()
                 reply = server.ask({"op": "fork", "rlimits": self._rlimits}, ANSWER_SECONDS, fds)
                 pid = reply["pid"]
                 if type(pid) is not int:

@@ -34,6 +34,7 @@ import random
 import resource
 import signal
 import socket
+import stat
 import sys
 import time
 
@@ -41,18 +42,31 @@ from . import worker
 
 PR_SET_DUMPABLE = 4
 IPC_RMID = 0
+KEYCTL_CLEAR = 7
+#: The user and user-session keyrings, shared by every process of the sandbox's user.
+USER_KEYRINGS = (-4, -5)
+#: System call numbers of keyctl and ioprio_get, which libc does not wrap.
+SYSCALLS = {
+    "x86_64": {"keyctl": 250, "ioprio_get": 252},
+    "aarch64": {"keyctl": 219, "ioprio_get": 31},
+}
 #: Folders of the sandbox a worker can write to; reset empties them (keeping what was there).
 WRITABLE = ("/tmp", "/dev/shm", "/dev/mqueue")
 #: Seconds reset keeps killing and reaping before it reports the sandbox as unclean.
 RESET_SECONDS = 5.0
 
 _libc = ctypes.CDLL(None, use_errno=True)
+_syscalls = SYSCALLS.get(os.uname().machine, {})
+
+
+def _raise(error: OSError) -> None:
+    raise error
 
 
 def _entries(root: str) -> set[str]:
-    """Every path under ``root`` (not following links)."""
+    """Every path under ``root`` (not following links); OSError for a folder it cannot list."""
     found = set()
-    for folder, dirs, files in os.walk(root):
+    for folder, dirs, files in os.walk(root, onerror=_raise):
         found.update(os.path.join(folder, name) for name in dirs + files)
     return found
 
@@ -67,12 +81,41 @@ def _remove(path: str) -> None:
         os.unlink(path)
 
 
-def _empty(keep: set[str]) -> None:
-    """Remove everything under the writable folders that is not in ``keep``."""
-    for root in WRITABLE:
-        for path in sorted(_entries(root) - keep):  # a folder before its contents
-            if os.path.lexists(path):
-                _remove(path)
+def _settings() -> dict[str, object]:
+    """This server's own settings that a worker of the same uid can change from outside (and
+    every later fork would inherit): scheduling, CPUs, rlimits, OOM score, I/O priority."""
+    limits = sorted(name for name in dir(resource) if name.startswith("RLIMIT_"))
+    settings: dict[str, object] = {
+        "priority": os.getpriority(os.PRIO_PROCESS, 0),
+        "scheduler": os.sched_getscheduler(0),
+        "affinity": sorted(os.sched_getaffinity(0)),
+        "rlimits": [resource.getrlimit(getattr(resource, name)) for name in limits],
+    }
+    with open("/proc/self/oom_score_adj") as score:
+        settings["oom_score_adj"] = score.read()
+    if "ioprio_get" in _syscalls:
+        settings["ioprio"] = _libc.syscall(_syscalls["ioprio_get"], 1, 0)  # this process
+    return settings
+
+
+class Baseline:
+    """What the sandbox looks like before any worker: reset restores it or reports failure."""
+
+    def __init__(self) -> None:
+        self.keep = set().union(*(_entries(root) for root in WRITABLE))
+        self.modes = {path: os.lstat(path).st_mode for path in [*WRITABLE, *self.keep]}
+        self.settings = _settings()
+
+    def restore_files(self) -> None:
+        """Give kept folders back their modes, then remove everything else under WRITABLE."""
+        for path, mode in self.modes.items():
+            if os.lstat(path).st_mode != mode:  # a worker locked it (chmod 0, say)
+                os.chmod(path, mode & 0o7777)
+        kept = [path for path in self.modes if stat.S_ISDIR(self.modes[path])]
+        for folder in kept:
+            for name in os.listdir(folder):
+                if os.path.join(folder, name) not in self.keep:
+                    _remove(os.path.join(folder, name))
 
 
 def _remove_ipc() -> None:
@@ -97,8 +140,9 @@ def _others() -> list[int]:
     return [int(p) for p in os.listdir("/proc") if p.isdigit() and int(p) != os.getpid()]
 
 
-def reset(keep: set[str]) -> bool:
-    """Kill and reap every other process, empty the writable folders; whether all went."""
+def reset(baseline: Baseline) -> bool:
+    """Kill and reap every other process, restore the files, IPC objects and keyrings of the
+    baseline; whether all went and this server's settings are still its own."""
     deadline = time.monotonic() + RESET_SECONDS
     while True:
         with contextlib.suppress(ProcessLookupError):
@@ -113,9 +157,11 @@ def reset(keep: set[str]) -> bool:
         if time.monotonic() > deadline:
             return False
         time.sleep(0.01)
-    _empty(keep)
+    baseline.restore_files()
     _remove_ipc()
-    return True
+    for keyring in USER_KEYRINGS if "keyctl" in _syscalls else ():
+        _libc.syscall(_syscalls["keyctl"], KEYCTL_CLEAR, keyring)
+    return _settings() == baseline.settings
 
 
 def wait(pid: int, timeout: float, statuses: dict[int, int]) -> int | None:
@@ -160,7 +206,7 @@ def main(argv: list[str]) -> None:
     _libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
     worker.preload(f"{argv[2]},IPython.core.interactiveshell")
     server = socket.socket(fileno=int(argv[1]))
-    keep = set().union(*(_entries(root) for root in WRITABLE))
+    baseline = Baseline()
     statuses: dict[int, int] = {}
     pid = 0
     server.send(json.dumps({"ready": True}).encode())
@@ -185,7 +231,7 @@ def main(argv: list[str]) -> None:
         elif request["op"] == "reset":
             statuses.clear()
             try:
-                reply = {"clean": reset(keep)}
+                reply = {"clean": reset(baseline)}
             except Exception:  # a worker built something reset cannot undo: discard the sandbox
                 reply = {"clean": False}
         else:

@@ -1,11 +1,13 @@
 """The warm pool: consecutive workers of one sandbox share nothing, its server stays out of their
 reach, and what it cannot clean up costs a new sandbox, nothing else."""
 
+import os
 import uuid
 
 import pytest
 
-from grader.sandbox import Limits, Worker, bwrap_works
+from grader.impl import SubmissionError, WorkerImpl
+from grader.sandbox import Limits, Worker, WorkerError, bwrap_works
 from grader.warm_pool import WarmPool
 
 from .hostile_corpus import survivors
@@ -159,10 +161,95 @@ def test_each_worker_draws_fresh_random_numbers(pool):
 
 @needs_bwrap
 def test_one_worker_at_a_time(pool):
-    worker = Worker(preload=[], limits=Limits(), pool=pool)
-    with pytest.raises(RuntimeError, match="one worker at a time"):
-        Worker(preload=[], limits=Limits(), pool=pool)
+    first, _ = forked(pool, ["def f():\n    return 1"])
+    second, _ = forked(pool, ["def f():\n    return 2"])  # the first is killed, not kept
+    with pytest.raises(WorkerError):
+        call(first, "f")
+    assert call(second, "f")["value"] == 2
+    first.close()
+    second.close()
+
+
+KEEP_A_KEY = """\
+import ctypes
+libc = ctypes.CDLL(None, use_errno=True)
+assert libc.syscall(248, b"user", b"answers", b"42", 2, -4) > 0  # add_key to the user keyring
+def key():
+    return libc.syscall(249, b"user", b"answers", None, -4) > 0  # request_key
+"""
+
+LOOK_FOR_A_KEY = """\
+import ctypes
+def key():
+    return ctypes.CDLL(None).syscall(249, b"user", b"answers", None, -4) > 0
+"""
+
+LOCK_AND_LOWER = """\
+import os, resource
+os.chmod("/tmp", 0)
+os.setpriority(os.PRIO_PROCESS, 1, 19)
+resource.prlimit(1, resource.RLIMIT_NOFILE, (64, 64))
+"""
+
+
+@needs_bwrap
+@pytest.mark.skipif(os.uname().machine != "x86_64", reason="system call numbers for x86_64")
+def test_keyrings_are_cleared(pool):
+    worker, errors = forked(pool, [KEEP_A_KEY])
+    assert errors == {} and call(worker, "key")["value"] is True
     worker.close()
+    after, errors = forked(pool, [LOOK_FOR_A_KEY])
+    assert errors == {} and call(after, "key")["value"] is False
+    after.close()
+
+
+@needs_bwrap
+def test_locked_folders_and_a_lowered_server_cost_a_new_sandbox(pool):
+    worker, errors = forked(pool, [LOCK_AND_LOWER])
+    assert errors == {}
+    worker.close()
+    after, errors = forked(
+        pool,
+        [
+            "import os, resource\ndef state():\n    return [os.listdir('/tmp'), "
+            "os.getpriority(os.PRIO_PROCESS, 0), resource.getrlimit(resource.RLIMIT_NOFILE)[1]]"
+        ],
+    )
+    assert errors == {}
+    listing, priority, files = call(after, "state")["value"]
+    after.close()
+    assert "mpl" in listing and priority == 0 and files > 64
+    assert pool.starts == 2
+
+
+FORGE_DONE = """\
+import fcntl, json, os, struct
+errors = {"__dict__": {"\u00b2": "x"}}  # a digit that is not decimal: int() refuses it
+done = json.dumps({"__dict__": {"event": "done", "errors": errors}}).encode()
+for fd in map(int, os.listdir("/proc/self/fd")):
+    try:
+        if (os.readlink(f"/proc/self/fd/{fd}").startswith("pipe:")
+                and fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_ACCMODE == os.O_WRONLY):
+            os.write(fd, struct.pack(">Q", len(done)) + done)
+    except OSError:
+        pass
+def f():
+    return 1
+"""
+
+
+@needs_bwrap
+def test_a_forged_message_costs_only_its_own_submission(pool):
+    def spawn():
+        return Worker(preload=[], limits=Limits(), pool=pool)
+
+    forger = WorkerImpl([FORGE_DONE], cell_timeout=5.0, spawn=spawn)
+    with pytest.raises(SubmissionError):
+        forger.f()
+    forger.close()
+    honest = WorkerImpl(["def f():\n    return 2"], cell_timeout=5.0, spawn=spawn)
+    assert honest.f() == 2
+    honest.close()
 
 
 def test_a_pool_needs_bubblewrap():
