@@ -61,6 +61,8 @@ SANDBOX_HARNESS_ROOT = "/opt/course-grade"
 CGROUP_ROOTS = {"pids": Path("/sys/fs/cgroup/pids"), "memory": Path("/sys/fs/cgroup/memory")}
 NOBODY = 65534
 LOG_TAIL_BYTES = 2000
+#: Seconds a request may wait for the worker to read it (a call's own limit starts after).
+SEND_SECONDS = 120.0
 _NO_CACHE = shutil.ignore_patterns("__pycache__")
 
 
@@ -413,6 +415,7 @@ class Worker:
         workdir = Path(self._tmp.name)
         self.log_path = workdir / "output.log"
         req_r, self._req_w = os.pipe()
+        os.set_blocking(self._req_w, False)  # a request that is not read must not block us
         self._rep_r, rep_w = os.pipe()
         self._buffer = b""
         try:
@@ -437,10 +440,21 @@ class Worker:
             os.close(rep_w)
 
     def send(self, message: Any) -> None:
-        try:
-            boundary.send(self._req_w, message)
-        except OSError as exc:
-            raise self._died(f"could not send a request ({exc.strerror})") from None
+        """Write a request; WorkerError if the worker died or leaves it unread (a stopped worker
+        with a full pipe) for ``SEND_SECONDS``."""
+        view = memoryview(boundary.frame(message))
+        deadline = time.monotonic() + SEND_SECONDS
+        while view:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise WorkerError("timeout", f"the request was not read within {SEND_SECONDS:g} s")
+            _, ready, _ = select.select([], [self._req_w], [], left)
+            try:
+                view = view[os.write(self._req_w, view) :] if ready else view
+            except BlockingIOError:
+                continue
+            except OSError as exc:
+                raise self._died(f"could not send a request ({exc.strerror})") from None
 
     def receive(self, timeout: float) -> Any:
         """Next message from the worker, or :class:`WorkerError` after ``timeout`` seconds."""

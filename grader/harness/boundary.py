@@ -170,10 +170,15 @@ def roundtrip(obj: Any) -> Any:
     return decode(encode(to_data(obj)))
 
 
+def frame(obj: Any) -> bytes:
+    """One length-prefixed message: the header, then the JSON of ``obj`` as plain data."""
+    payload = encode(to_data(obj))
+    return HEADER.pack(len(payload)) + payload
+
+
 def send(fd: int, obj: Any) -> None:
     """Write one length-prefixed message to file descriptor ``fd``."""
-    payload = encode(to_data(obj))
-    view = memoryview(HEADER.pack(len(payload)) + payload)
+    view = memoryview(frame(obj))
     while view:
         written = os.write(fd, view)
         view = view[written:]

@@ -7,6 +7,7 @@ import uuid
 
 import pytest
 
+from grader import sandbox
 from grader.layout import ROOT
 from grader.sandbox import (
     Limits,
@@ -153,6 +154,25 @@ def test_only_tmp_and_shm_are_writable_and_host_sysctls_are_not(level):
     assert errors == {}
     written = sorted(path for path, what in outcome.items() if what == "written")
     assert written == ["/dev/shm/fine", "/tmp/fine"], outcome
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_a_request_a_stopped_worker_never_reads_times_out(level, monkeypatch):
+    monkeypatch.setattr(sandbox, "SEND_SECONDS", 1.0)
+    worker = start(level)
+    worker.send(
+        {
+            "op": "run",
+            "cells": ["import os, signal\nos.kill(os.getpid(), signal.SIGSTOP)"],
+            "skip": [],
+            "cell_timeout": 5.0,
+        }
+    )
+    assert worker.receive(60) == {"event": "cell", "index": 0}
+    with pytest.raises(WorkerError) as info:  # more than a pipe holds, to a stopped reader
+        worker.send({"op": "call", "fn": "f", "args": ["x" * 200_000]})
+    worker.close()
+    assert info.value.kind == "timeout"
 
 
 def test_isolation_level_is_named():
