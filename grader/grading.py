@@ -79,14 +79,15 @@ class _Session:
         self.device = device
         self.level = level
         self.warm = warm and level.startswith("bubblewrap")
-        self.lookahead = lookahead and not self.warm  # a forked worker starts in milliseconds
+        self.lookahead = lookahead
         self.on_result = on_result
-        self.pool: WarmPool | None = None
+        self.pools: list[WarmPool] = []
         released = release_notebook(assignment.name)
         self.release = release_cell_kinds(released) if released.is_file() else None
         self._current: dict[int, tuple[Submission, float]] = {}
         self._seen: list[Submission] = []
         self._recorded: set[str] = set()
+        self._made = 0
 
     def _record(
         self, sub: Submission, started: float, status: str, reason: str, questions, **extra
@@ -105,13 +106,13 @@ class _Session:
             )
         )
 
-    def _spawn(self) -> Worker:
+    def _spawn(self, pool: WarmPool | None) -> Worker:
         return Worker(
             preload=list(self.assignment.preload),
             limits=self.worker_limits,
             device=self.device,
             level=self.level,
-            pool=self.pool,
+            pool=pool,
         )
 
     def _prepare(self, sub: Submission) -> WorkerImpl | None:
@@ -127,15 +128,20 @@ class _Session:
             reason = f"the notebook could not be read ({type(exc).__name__}: {exc})"
             self._record(sub, started, "grader-error", reason[:500], _zero_scores(self.assignment))
             return None
-        impl = WorkerImpl(cells, cell_timeout=self.limits.cell, spawn=self._spawn)
+        self._made += 1  # consecutive submissions alternate between the pools
+        pool = self.pools[self._made % len(self.pools)] if self.pools else None
+        spawn = functools.partial(self._spawn, pool)
+        impl = WorkerImpl(cells, cell_timeout=self.limits.cell, spawn=spawn)
         self._current[id(impl)] = (sub, started)
         return impl
 
     def impls(self, submissions: Iterable[Submission]) -> Iterator[WorkerImpl]:
         """One implementation per readable submission.
 
-        With ``lookahead`` (fresh workers only) the next submission's worker is started while
-        this one is tested, and imports meanwhile; its cells run only when its turn comes.
+        With ``lookahead`` the next submission's worker is started while this one is tested
+        (see :meth:`WorkerImpl.prestart`: in the background, in the idle scheduling class, where
+        the level has a cpu cgroup); forked workers alternate between two warm pools, so that each
+        pool still holds one worker at a time.
         """
         readable = (impl for impl in map(self._prepare, submissions) if impl is not None)
         ahead = next(readable, None)
@@ -167,12 +173,14 @@ class _Session:
         (those not taken yet are left to the caller)."""
         started = time.perf_counter()
         try:
-            if self.warm:  # the server imports while pytest collects the suite
-                self.pool = WarmPool(
-                    preload=list(self.assignment.preload),
-                    limits=self.worker_limits,
-                    device=self.device,
-                    level=self.level,
+            for _ in range((2 if self.lookahead else 1) if self.warm else 0):
+                self.pools.append(  # the servers import while pytest collects the suite
+                    WarmPool(
+                        preload=list(self.assignment.preload),
+                        limits=self.worker_limits,
+                        device=self.device,
+                        level=self.level,
+                    )
                 )
             run_suite_many(
                 self.assignment, self.impls(submissions), self.done, limits=self.limits.tests
@@ -185,8 +193,8 @@ class _Session:
                         sub, started, "grader-error", reason, _zero_scores(self.assignment)
                     )
         finally:
-            if self.pool is not None:
-                self.pool.close()
+            for pool in self.pools:
+                pool.close()
 
 
 def _fault(assignment: Assignment, sub: Submission, level: str, reason: str) -> SubmissionResult:
@@ -212,8 +220,8 @@ def grade_many(
     Collection happens once. At the bubblewrap levels with ``warm``, each worker is forked from
     a :class:`~grader.warm_pool.WarmPool` that did the imports once; otherwise each is a fresh
     sandboxed interpreter. Either way a worker serves one submission only. With ``lookahead``
-    a fresh worker is started, and imports, while the previous submission is tested (worth it
-    when a core is idle, as with one job). ``worker_limits`` caps each worker
+    the next submission's worker starts while the previous one is tested, in the background
+    (worth it when a core is idle, as with one job). ``worker_limits`` caps each worker
     (default :class:`Limits`); ``on_result`` is called with each record as soon as it is made.
     Never raises for anything a submission does.
     """

@@ -143,8 +143,8 @@ def _checked_reply(reply: Any) -> dict[str, Any]:
 class WorkerImpl(Impl):
     """A submission's notebook in a sandboxed worker.
 
-    The worker is started from ``spawn`` (or ahead of time, with :meth:`prestart`) and runs the
-    notebook's cells at the first call. ``budget`` (seconds, set per test by the runner) bounds
+    The worker is started from ``spawn`` (or ahead of its turn, with :meth:`prestart`) and runs
+    the notebook's cells by the first call. ``budget`` (seconds, set per test by the runner) bounds
     each call, and a worker that hangs or dies is killed and started again (skipping a cell that
     killed it) so that one bad function costs only its own tests.
     A function that hung or killed the worker once is not called again: its later calls fail
@@ -161,25 +161,37 @@ class WorkerImpl(Impl):
         self.log = RunLog()
         self._worker: Worker | None = None
         self._ahead: Worker | None = None
+        self._ahead_running = False  # the worker started ahead was sent the cells
         self._skip: list[int] = []
         self._starts = 0
         self._running = -1
         self._broken: dict[str, str] = {}
 
     def prestart(self) -> None:
-        """Start the worker now (a fresh interpreter then imports while the previous submission
-        is tested); its cells run only at the first call, so that it cannot slow that submission
-        down. A failure to start is tried again, and recorded, at the first call."""
+        """Start the worker now, ahead of its turn: a fresh interpreter imports meanwhile, and
+        where the worker can be put in the idle scheduling class (the cpu cgroup) it also runs
+        the cells, in the background, so that it cannot slow the submission being tested; a
+        cell that timed out there is run again in the foreground. A failure to start is tried
+        again, and recorded, at the first call."""
         if self._worker is None and self._ahead is None:
             with contextlib.suppress(Exception):
                 self._ahead = self.spawn()
+                if self._ahead.background(True):
+                    self._send_cells(self._ahead)
+                    self._ahead_running = True
 
-    def _run_cells(self, worker_: Worker) -> dict[str, str]:
-        """Run the notebook's cells in ``worker_``; their errors. ``self._running`` follows the
-        cell being run (``-1`` before the first) for when the worker stops answering."""
-        self._running = -1
+    def _send_cells(self, worker_: Worker) -> None:
         request = {"op": "run", "cells": self.cells, "skip": self._skip}
         worker_.send({**request, "cell_timeout": self.cell_timeout})
+
+    def _run_cells(self, worker_: Worker, sent: bool) -> dict[str, str]:
+        """Run the notebook's cells in ``worker_`` (``sent``: they already are); their errors.
+        ``self._running`` follows the cell being run (``-1`` before the first) for when the
+        worker stops answering."""
+        self._running = -1
+        worker_.background(False)  # its turn: the usual scheduling class
+        if not sent:
+            self._send_cells(worker_)
         while True:
             wait = self.cell_timeout + KILL_GRACE + 60.0 * (self._running < 0)
             message = worker_.receive(wait)
@@ -191,13 +203,14 @@ class WorkerImpl(Impl):
         while self._starts < MAX_STARTS:
             self._starts += 1
             started = time.monotonic()
+            sent, self._ahead_running = self._ahead_running, False
             try:
                 worker_, self._ahead = self._ahead or self.spawn(), None
             except WorkerError as exc:
                 self.log.note("crashed", f"the worker could not start: {exc.detail}")
                 break
             try:
-                errors = self._run_cells(worker_)
+                errors = self._run_cells(worker_, sent)
             except WorkerError as exc:
                 worker_.close()
                 cell = self._running
@@ -211,6 +224,9 @@ class WorkerImpl(Impl):
             except BaseException:
                 worker_.close()  # never leave a worker (or its pool) behind
                 raise
+            if sent and any(text.startswith("timed out") for text in errors.values()):
+                worker_.close()  # it may only have been starved in the background: run again
+                continue
             self.log.load_seconds = time.monotonic() - started
             for index, text in errors.items():
                 self.log.cell_errors.setdefault(int(index), text)

@@ -70,6 +70,10 @@ class Forked:
         """Kill the worker and everything it started; the pool is ready for the next one."""
         self.pool.reset()
 
+    def background(self, on: bool) -> bool:
+        """The pool's sandbox in the idle scheduling class (on) or not; whether it could."""
+        return self.pool.background(on)
+
 
 class _Server:
     """The sandboxed fork server process and the socket that drives it."""
@@ -211,10 +215,16 @@ class WarmPool:
         try:
             clean = self._server.ask({"op": "reset"}, RESET_SECONDS).get("clean") is True
             clean = clean and self._server.count() == self._server.processes
+            self.background(False)
         except (PoolError, OSError, ValueError):
             clean = False
         if not clean:
             self.discard()
+
+    def background(self, on: bool) -> bool:
+        """The sandbox in the idle scheduling class (on) or not; whether it could."""
+        server = self._server
+        return server is not None and server.cgroup is not None and server.cgroup.background(on)
 
     def discard(self) -> None:
         """Kill the whole sandbox; the next fork starts a new one."""
