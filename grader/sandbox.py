@@ -88,8 +88,20 @@ class WorkerError(Exception):
         self.detail = detail
 
 
+@functools.cache
+def bwrap_can_disable_userns() -> bool:
+    """Whether this bwrap has ``--disable-userns`` (0.8 and later)."""
+    try:
+        done = subprocess.run(["bwrap", "--help"], capture_output=True, text=True, timeout=20)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return "--disable-userns" in done.stdout + done.stderr
+
+
 def _bwrap_base() -> list[str]:
     args = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session"]
+    if bwrap_can_disable_userns():  # no nested user namespaces: less kernel to attack
+        args += ["--unshare-user", "--disable-userns"]
     args += ["--uid", str(NOBODY), "--gid", str(NOBODY)]
     args += ["--ro-bind", "/usr", "/usr"]
     for top in ("lib", "lib64", "bin", "sbin"):

@@ -13,6 +13,7 @@ from grader.sandbox import (
     Limits,
     Worker,
     WorkerError,
+    bwrap_can_disable_userns,
     bwrap_works,
     cgroups_work,
     isolation_level,
@@ -154,6 +155,16 @@ def test_only_tmp_and_shm_are_writable_and_host_sysctls_are_not(level):
     assert errors == {}
     written = sorted(path for path, what in outcome.items() if what == "written")
     assert written == ["/dev/shm/fine", "/tmp/fine"], outcome
+
+
+@needs_bwrap
+@pytest.mark.skipif(not bwrap_can_disable_userns(), reason="bwrap older than 0.8")
+@pytest.mark.parametrize("level", BWRAP_LEVELS)
+def test_no_nested_user_namespaces(level):
+    source = "import ctypes\ndef nest():\n    return ctypes.CDLL(None).unshare(0x10000000)"
+    worker, errors = run([source], level)
+    assert errors == {} and call(worker, "nest")["value"] == -1  # CLONE_NEWUSER refused
+    worker.close()
 
 
 @pytest.mark.parametrize("level", LEVELS)
