@@ -286,9 +286,13 @@ class Cgroup:
         for path in self.dirs:
             (path / "cgroup.procs").write_text(str(os.getpid()))
 
+    def pids(self) -> list[int]:
+        """The processes in the cgroup now."""
+        return [int(p) for p in (self.dirs[0] / "cgroup.procs").read_text().split()]
+
     def kill_all(self) -> None:
         for _ in range(50):
-            pids = [int(p) for p in (self.dirs[0] / "cgroup.procs").read_text().split()]
+            pids = self.pids()
             if not pids:
                 break
             for pid in pids:
@@ -409,12 +413,18 @@ class _Spawned:
         return self.cgroup is not None and self.cgroup.background(on)
 
     def kill(self) -> None:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.process.pid, signal.SIGKILL)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.process.wait(timeout=5)
-        if self.cgroup is not None:
-            self.cgroup.kill_all()
+        end_sandbox(self.process, self.cgroup)
+
+
+def end_sandbox(process: subprocess.Popen, cgroup: Cgroup | None) -> None:
+    """Kill a sandbox started in its own session: the session, then (with a cgroup) every
+    process left in the cgroup, which is removed."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=5)
+    if cgroup is not None:
+        cgroup.kill_all()
 
 
 def worker_rlimits(limits: Limits) -> list[tuple[int, int]]:

@@ -19,13 +19,11 @@ reach the grader's processes.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import json
 import os
 import resource
 import select
-import signal
 import socket
 import subprocess
 import tempfile
@@ -37,6 +35,7 @@ from grader.sandbox import (
     Limits,
     WorkerError,
     bwrap_command,
+    end_sandbox,
     scrubbed_env,
     worker_rlimits,
 )
@@ -131,17 +130,10 @@ class _Server:
 
     def count(self) -> int:
         """Processes in the sandbox's cgroup (0 without one)."""
-        if self.cgroup is None:
-            return 0
-        return len((self.cgroup.dirs[0] / "cgroup.procs").read_text().split())
+        return len(self.cgroup.pids()) if self.cgroup is not None else 0
 
     def kill(self) -> None:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.process.pid, signal.SIGKILL)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.process.wait(timeout=5)
-        if self.cgroup is not None:
-            self.cgroup.kill_all()
+        end_sandbox(self.process, self.cgroup)
         self.socket.close()
         self._tmp.cleanup()
 
