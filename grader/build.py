@@ -8,11 +8,17 @@ are filled in from the reference module and the suite (principle 1: one source p
 ``support names=...``  source of private helpers that a graded function calls and that would
                        give its answer away: inside a solution region, so students get a stub
 ``function name=f``    ``f``'s signature and docstring, body between ``### BEGIN/END SOLUTION``
-``tests name=f``       the visible checks of ``f``, then a hidden block scored by the suite
+``tests name=f``       the visible checks of ``f``, then a hidden block that only guards the
+                       kernel (the suite runs in the trusted grader, see
+                       :mod:`grader.nbgrader_bridge`)
 ``solution``           the cell's code as an exercise (``### BEGIN/END SOLUTION`` around it)
 ``experiment``         the same, for a long experiment: ``course-grade`` does not run it (see
                        :data:`grader.notebook.EXPERIMENT_PREFIX`), nbgrader and students do
 ``written grade_id= points=``  a manually graded markdown answer (the body is the model answer)
+
+A locked guard cell (:data:`~grader.nbgrader_bridge.GUARD_ID`, no points) comes before the first
+code cell: under an ``nbgrader autograde`` that runs the kernel, it stops the kernel before any
+student code runs (:data:`~grader.nbgrader_bridge.KERNEL_GUARD`).
 
 The student notebook is made from the solution notebook by ``nbgrader generate_assignment``
 itself, in a temporary course. Output is deterministic, so ``--check`` can compare bytes.
@@ -38,11 +44,13 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from grader import GraderError
 from grader.layout import ROOT, TEMPLATES, release_notebook, solution_notebook
+from grader.nbgrader_bridge import GUARD_ID, KERNEL_GUARD
 from grader.notebook import EXPERIMENT_PREFIX
 from grader.suites import Assignment, assignment_names, load_assignment
 
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 NO_VISIBLE = "# This question's checks are all hidden: they run when the notebook is graded.\n"
+GUARD = "# Locked, for the autograder: running this cell does nothing.\n"
 
 
 def _nbgrader(cell: nbformat.NotebookNode, grade_id: str, **flags: object) -> None:
@@ -87,15 +95,17 @@ def function_source(module: ModuleType, name: str) -> str:
     )
 
 
-def tests_source(assignment: Assignment, question: str) -> str:
-    """A test cell: visible checks, then the hidden block whose value is the points earned."""
-    visible = assignment.visible.get(question, NO_VISIBLE)
-    return (
-        f"{visible}### BEGIN HIDDEN TESTS\n"
-        "from grader.nbgrader_bridge import hidden_score\n"
-        f"hidden_score({assignment.name!r}, {question!r}, globals())\n"
-        "### END HIDDEN TESTS"
-    )
+def hidden_block(before: str) -> str:
+    """``before``, then a hidden block holding the kernel guard (see the module docstring)."""
+    return f"{before}### BEGIN HIDDEN TESTS\n{KERNEL_GUARD}\n### END HIDDEN TESTS"
+
+
+def guard_cell() -> nbformat.NotebookNode:
+    """The locked, pointless autograder cell that stops a kernel running ``autograde``."""
+    cell = new_code_cell(hidden_block(GUARD))
+    _nbgrader(cell, GUARD_ID, grade=True, locked=True, points=0)
+    cell.id = "cell-guard"
+    return cell
 
 
 def solution_notebook_from_template(assignment: Assignment) -> nbformat.NotebookNode:
@@ -129,7 +139,7 @@ def solution_notebook_from_template(assignment: Assignment) -> nbformat.Notebook
             _nbgrader(new, meta["name"], solution=True)
         elif role == "tests":
             name = meta["name"]
-            new = new_code_cell(tests_source(assignment, name))
+            new = new_code_cell(hidden_block(assignment.visible.get(name, NO_VISIBLE)))
             _nbgrader(
                 new, f"test_{name}", grade=True, locked=True, points=assignment.questions[name]
             )
@@ -142,6 +152,8 @@ def solution_notebook_from_template(assignment: Assignment) -> nbformat.Notebook
         else:
             raise GraderError(f"{template.name}: cell {index + 1} has an unknown role {role!r}")
         new.id = f"cell-{index:03d}"
+        if new.cell_type == "code" and not any(c.cell_type == "code" for c in cells):
+            cells.append(guard_cell())
         cells.append(new)
     graded = {c.metadata["nbgrader"]["grade_id"] for c in cells if "nbgrader" in c.metadata}
     missing = [q for q in assignment.questions if q not in graded or f"test_{q}" not in graded]

@@ -45,6 +45,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("assignments", nargs="*", help="assignment folder names (default: all)")
     p.add_argument("--device", default="auto", help=DEVICE_HELP)
 
+    sub.add_parser(
+        "nbgrader-config",
+        help="print the nbgrader_config.py block that makes nbgrader autograde in the sandbox",
+    )
+
     p = sub.add_parser("calibrate", help="measure the reference timings behind the time limits")
     p.add_argument("assignments", nargs="*", help="assignment folder names (default: all)")
     p.add_argument("--device", default="auto", help=DEVICE_HELP)
@@ -88,6 +93,11 @@ def main(argv: list[str] | None = None) -> int:
             print_table(assignment, results, table_console())
             console.print(f"reports written to {args.out}")
             return 2 if any(r.status == "grader-error" for r in results) else 0
+        if args.command == "nbgrader-config":
+            from grader.nbgrader_bridge import nbgrader_config
+
+            print(nbgrader_config(), end="")
+            return 0
         if args.command == "validate":
             from grader import validate
 

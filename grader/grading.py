@@ -21,6 +21,7 @@ from rich.progress import Progress
 
 from grader import GraderError
 from grader.calibrate import TimeLimits, load_limits, resolve_device
+from grader.cell_outputs import CellOutput
 from grader.impl import WorkerImpl
 from grader.layout import release_notebook
 from grader.notebook import (
@@ -38,7 +39,8 @@ from grader.warm_pool import WarmPool
 
 @dataclass
 class SubmissionResult:
-    """The record of one graded submission."""
+    """The record of one graded submission; ``cell_outputs`` (by index among the code cells
+    run) only when the grading was asked to record them."""
 
     name: str
     path: str
@@ -48,6 +50,7 @@ class SubmissionResult:
     execution_time: float
     isolation: str
     cell_errors: dict[int, str] = field(default_factory=dict)
+    cell_outputs: dict[int, list[CellOutput]] = field(default_factory=dict)
 
     @property
     def total(self) -> float:
@@ -72,8 +75,10 @@ class _Session:
         warm: bool,
         lookahead: bool,
         on_result: Callable[[SubmissionResult], None],
+        outputs: bool = False,
     ) -> None:
         self.assignment = assignment
+        self.outputs = outputs
         self.limits = limits
         self.worker_limits = worker_limits
         self.device = device
@@ -131,7 +136,7 @@ class _Session:
         self._made += 1  # consecutive submissions alternate between the pools
         pool = self.pools[self._made % len(self.pools)] if self.pools else None
         spawn = functools.partial(self._spawn, pool)
-        impl = WorkerImpl(cells, cell_timeout=self.limits.cell, spawn=spawn)
+        impl = WorkerImpl(cells, cell_timeout=self.limits.cell, spawn=spawn, outputs=self.outputs)
         self._current[id(impl)] = (sub, started)
         return impl
 
@@ -144,11 +149,14 @@ class _Session:
         pool still holds one worker at a time.
         """
         readable = (impl for impl in map(self._prepare, submissions) if impl is not None)
+        if not self.lookahead:  # nor take the next submission before this one is graded
+            yield from readable
+            return
         ahead = next(readable, None)
         try:
             while ahead is not None:
                 impl, ahead = ahead, next(readable, None)
-                if self.lookahead and ahead is not None:
+                if ahead is not None:
                     ahead.prestart()
                 yield impl
         finally:
@@ -166,6 +174,7 @@ class _Session:
             reason,
             score(self.assignment, tests),
             cell_errors=impl.log.cell_errors,
+            cell_outputs=impl.log.cell_outputs,
         )
 
     def run(self, submissions: Iterable[Submission]) -> None:
@@ -197,7 +206,10 @@ class _Session:
                 pool.close()
 
 
-def _fault(assignment: Assignment, sub: Submission, level: str, reason: str) -> SubmissionResult:
+def fault_record(
+    assignment: Assignment, sub: Submission, level: str, reason: str
+) -> SubmissionResult:
+    """The record of a submission that a fault of the grader left ungraded."""
     return SubmissionResult(
         sub.name, str(sub.path), "grader-error", reason, _zero_scores(assignment), 0.0, level
     )
@@ -246,7 +258,7 @@ def grade_many(
     session.run(submissions)
     for sub in submissions:
         if sub.name not in results:
-            keep(_fault(assignment, sub, level, "the grading session stopped before it"))
+            keep(fault_record(assignment, sub, level, "the grading session stopped before it"))
     return [results[sub.name] for sub in submissions]
 
 
@@ -271,23 +283,42 @@ def _share_queues(todo: Any, made: Any) -> None:
     _QUEUES = (todo, made)
 
 
-def _grade_shared(name: str, limits: TimeLimits, device: str, level: str, warm: bool) -> None:
-    """In a job process: grade submissions from the shared queue until it says stop (None)."""
-    assert _QUEUES is not None
-    todo, made = _QUEUES
+@dataclass(frozen=True)
+class JobOptions:
+    """How a job process grades: everything but the submissions (picklable, for ``spawn``)."""
+
+    assignment: str
+    limits: TimeLimits
+    device: str
+    level: str
+    warm: bool
+    worker_limits: Limits = field(default_factory=Limits)
+    outputs: bool = False
+
+
+def serve_queue(options: JobOptions, todo: Any, made: Any) -> None:
+    """In a job process: grade the submissions taken from ``todo`` until it gives None, putting
+    each record on ``made``, in one pytest session and one warm pool."""
     session = _Session(
-        load_assignment(name),
-        limits,
-        device,
-        level,
-        Limits(),
-        warm=warm,
-        lookahead=False,  # the other jobs keep the cores busy
+        load_assignment(options.assignment),
+        options.limits,
+        options.device,
+        options.level,
+        options.worker_limits,
+        warm=options.warm,
+        lookahead=False,  # the other jobs (or, under nbgrader, the caller) keep the cores busy
         on_result=made.put,
+        outputs=options.outputs,
     )
     session.run(iter(todo.get, None))
     made.close()
     made.join_thread()  # every record is in the pipe before this job reports that it is done
+
+
+def _grade_shared(options: JobOptions) -> None:
+    """In a job process of :func:`grade_batch`: serve the queues it shares."""
+    assert _QUEUES is not None
+    serve_queue(options, *_QUEUES)
 
 
 def grade_batch(
@@ -340,8 +371,8 @@ def grade_batch(
         with ProcessPoolExecutor(
             jobs, mp_context=context, initializer=_share_queues, initargs=(todo, made)
         ) as pool:
-            task = (assignment_name, limits, device, level, warm)
-            futures = [pool.submit(_grade_shared, *task) for _ in range(jobs)]
+            options = JobOptions(assignment_name, limits, device, level, warm)
+            futures = [pool.submit(_grade_shared, options) for _ in range(jobs)]
             while len(results) < len(submissions):
                 try:
                     result = made.get(timeout=0.5)
@@ -357,6 +388,6 @@ def grade_batch(
             f"failed ({'; '.join(faults)})" if faults else "stopped before it (see the log)"
         )
         return [
-            results.get(sub.name) or _fault(assignment, sub, level, reason[:500])
+            results.get(sub.name) or fault_record(assignment, sub, level, reason[:500])
             for sub in submissions
         ]

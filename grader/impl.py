@@ -1,12 +1,8 @@
-"""The ``impl`` object that hidden suites test: one implementation, reached through the boundary.
+"""The ``impl`` object that hidden suites test: a submission, reached through the boundary.
 
-``impl.lorentzian(x, eps)`` sends the call across and returns plain data. Two kinds exist:
-
-* :class:`WorkerImpl`: a submission's notebook executed in a sandboxed :class:`~.sandbox.Worker`,
-  with the current test's time budget enforced and the worker restarted after a kill.
-* :class:`LocalImpl`: functions in this process (``course_lib`` itself, or the nbgrader kernel's
-  namespace), with the same round trip through :func:`~.harness.boundary.roundtrip` so both
-  kinds hand the suite exactly the same kind of values.
+``impl.lorentzian(x, eps)`` sends the call to the submission's sandboxed
+:class:`~.sandbox.Worker` and returns plain data; the current test's time budget is enforced and
+the worker restarted after a kill (:class:`WorkerImpl`).
 """
 
 from __future__ import annotations
@@ -17,7 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from grader.harness import boundary, worker
+from grader import cell_outputs
+from grader.cell_outputs import CellOutput
 from grader.sandbox import Worker, WorkerError
 
 #: How many times one submission's worker may be started before calls fail outright.
@@ -27,11 +24,13 @@ KILL_GRACE = 5.0
 
 
 class SubmissionError(Exception):
-    """A call into the submission failed (raised, timed out, crashed); the message says how."""
+    """A call into the submission failed (raised, timed out, crashed); the message says how.
+    ``stopped``: it did not return at all (a time-out, a crash, or an earlier one of those)."""
 
-    def __init__(self, message: str, value_error: bool = False) -> None:
+    def __init__(self, message: str, value_error: bool = False, *, stopped: bool = False) -> None:
         super().__init__(message)
         self.value_error = value_error
+        self.stopped = stopped
 
 
 @dataclass
@@ -76,22 +75,12 @@ class Impl:
         return lambda *args, **kwargs: self.call(name, *args, **kwargs)
 
 
-class LocalImpl(Impl):
-    """Functions of this process, called with plain-data arguments and plain-data results."""
-
-    def __init__(self, namespace: dict[str, Any]) -> None:
-        self.namespace = namespace
-
-    def _reply(self, request: dict[str, Any]) -> dict[str, Any]:
-        request = boundary.roundtrip(request)
-        return boundary.roundtrip(worker.serve_call(self.namespace, request))
-
-
 @dataclass
 class RunLog:
-    """What happened to a submission's worker: cell errors and the worst event seen."""
+    """What happened to a submission's worker: cell errors and outputs, the worst event seen."""
 
     cell_errors: dict[int, str] = field(default_factory=dict)
+    cell_outputs: dict[int, list[CellOutput]] = field(default_factory=dict)
     events: list[str] = field(default_factory=list)
     status: str = "ok"
     load_seconds: float = 0.0
@@ -111,19 +100,24 @@ def _is_cell_event(message: Any) -> bool:
     )
 
 
-def _done_errors(message: Any) -> dict[str, str]:
-    """The errors of a ``done`` event; WorkerError("protocol") for anything else.
+def _done(message: Any, cells: int, outputs: bool) -> tuple[dict[str, str], dict]:
+    """The errors of a ``done`` event, and the cells' outputs if ``outputs`` were asked for;
+    WorkerError("protocol") for anything else.
 
     Student code shares the worker's process and can write to the reply pipe, so a message is
     checked for shape before anything in it is used.
     """
+    malformed = WorkerError("protocol", "the worker sent a malformed message while running cells")
     is_done = isinstance(message, dict) and message.get("event") == "done"
     errors = message.get("errors") if is_done else None
     if not isinstance(errors, dict) or not all(
         k.isascii() and k.isdecimal() and isinstance(v, str) for k, v in errors.items()
     ):
-        raise WorkerError("protocol", "the worker sent a malformed message while running cells")
-    return errors
+        raise malformed
+    try:
+        return errors, cell_outputs.parse(message.get("outputs"), cells) if outputs else {}
+    except ValueError:
+        raise malformed from None
 
 
 def _checked_reply(reply: Any) -> dict[str, Any]:
@@ -149,13 +143,20 @@ class WorkerImpl(Impl):
     killed it) so that one bad function costs only its own tests.
     A function that hung or killed the worker once is not called again: its later calls fail
     at once with the same reason, so a hanging function costs one time limit, not one per test.
+    With ``outputs`` the worker also records what each cell showed (:attr:`RunLog.cell_outputs`).
     """
 
     def __init__(
-        self, cells: list[str], *, cell_timeout: float, spawn: Callable[[], Worker]
+        self,
+        cells: list[str],
+        *,
+        cell_timeout: float,
+        spawn: Callable[[], Worker],
+        outputs: bool = False,
     ) -> None:
         self.cells = cells
         self.cell_timeout = cell_timeout
+        self.outputs = outputs
         self.spawn = spawn
         self.budget = 60.0
         self.log = RunLog()
@@ -181,11 +182,12 @@ class WorkerImpl(Impl):
                     self._ahead_running = True
 
     def _send_cells(self, worker_: Worker) -> None:
-        request = {"op": "run", "cells": self.cells, "skip": self._skip}
+        request = {"op": "run", "cells": self.cells, "skip": self._skip, "outputs": self.outputs}
         worker_.send({**request, "cell_timeout": self.cell_timeout})
 
-    def _run_cells(self, worker_: Worker, sent: bool) -> dict[str, str]:
-        """Run the notebook's cells in ``worker_`` (``sent``: they already are); their errors.
+    def _run_cells(self, worker_: Worker, sent: bool) -> tuple[dict[str, str], dict]:
+        """Run the notebook's cells in ``worker_`` (``sent``: they already are); their errors
+        and outputs.
         ``self._running`` follows the cell being run (``-1`` before the first) for when the
         worker stops answering."""
         self._running = -1
@@ -196,7 +198,7 @@ class WorkerImpl(Impl):
             wait = self.cell_timeout + KILL_GRACE + 60.0 * (self._running < 0)
             message = worker_.receive(wait)
             if not _is_cell_event(message):
-                return _done_errors(message)
+                return _done(message, len(self.cells), self.outputs)
             self._running = message["index"]
 
     def _start(self) -> Worker:
@@ -210,7 +212,7 @@ class WorkerImpl(Impl):
                 self.log.note("crashed", f"the worker could not start: {exc.detail}")
                 break
             try:
-                errors = self._run_cells(worker_, sent)
+                errors, outputs = self._run_cells(worker_, sent)
             except WorkerError as exc:
                 worker_.close()
                 cell = self._running
@@ -228,18 +230,21 @@ class WorkerImpl(Impl):
                 worker_.close()  # it may only have been starved in the background: run again
                 continue
             self.log.load_seconds = time.monotonic() - started
+            self.log.cell_outputs = outputs
             for index, text in errors.items():
                 self.log.cell_errors.setdefault(int(index), text)
                 if text.startswith("timed out"):
                     self.log.note("timeout", f"cell {int(index) + 1} {text}")
             self._worker = worker_
             return worker_
-        raise SubmissionError("the notebook could not be run (its worker was restarted too often)")
+        raise SubmissionError(
+            "the notebook could not be run (its worker was restarted too often)", stopped=True
+        )
 
     def _reply(self, request: dict[str, Any]) -> dict[str, Any]:
         name = request["fn"]
         if name in self._broken:
-            raise SubmissionError(f"{self._broken[name]} (not called again)")
+            raise SubmissionError(f"{self._broken[name]} (not called again)", stopped=True)
         worker_ = self._worker or self._start()
         try:
             return _checked_reply(worker_.request(request, self.budget))
@@ -253,7 +258,7 @@ class WorkerImpl(Impl):
                 self.log.note(exc.kind, f"{name} stopped the worker ({exc})")
                 text = f"{name} stopped the worker: {exc.detail}"
             self._broken[name] = text
-            raise SubmissionError(text) from None
+            raise SubmissionError(text, stopped=True) from None
 
     def close(self) -> None:
         for worker_ in (self._worker, self._ahead):

@@ -55,7 +55,16 @@ def release_cell_kinds(path: Path) -> dict[str, str]:
 
 
 def read_code_cells(path: Path, release: dict[str, str] | None = None) -> list[str]:
-    """The code cells a submission runs, in order, without the autograder test cells.
+    """The sources of the code cells a submission runs, in order (see :func:`code_cell_positions`);
+    MalformedNotebook with a reason when ``path`` is not a readable, valid notebook."""
+    nb = read_notebook(path)
+    return [nb.cells[i].source for i in code_cell_positions(nb, release)]
+
+
+def code_cell_positions(
+    nb: nbformat.NotebookNode, release: dict[str, str] | None = None
+) -> list[int]:
+    """Where, in ``nb.cells``, the code cells a submission runs are, without the test cells.
 
     Test cells (nbgrader ``grade`` without ``solution``) are left out: the hidden suite runs on
     the trusted side, so whatever a student typed into them cannot affect the grade. So are the
@@ -65,6 +74,20 @@ def read_code_cells(path: Path, release: dict[str, str] | None = None) -> list[s
     retyped as markdown or re-marked as a test still runs, a test cell re-marked as a solution
     does not, and a written answer turned into code does not.
     """
+    positions = []
+    for position, cell in enumerate(nb.cells):
+        meta = cell.metadata.get("nbgrader", {})
+        grade_id = str(meta.get("grade_id", ""))
+        kind = (release or {}).get(grade_id)
+        if kind is None:
+            kind = "test" if _is_test_cell(meta) else cell.cell_type
+        if kind == "code" and not grade_id.startswith(EXPERIMENT_PREFIX):
+            positions.append(position)
+    return positions
+
+
+def read_notebook(path: Path) -> nbformat.NotebookNode:
+    """The notebook at ``path``, read and validated; MalformedNotebook saying what is wrong."""
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -96,16 +119,7 @@ def read_code_cells(path: Path, release: dict[str, str] | None = None) -> list[s
     except Exception as exc:
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise MalformedNotebook(f"the file is not a valid Jupyter notebook: {first_line}") from None
-    cells = []
-    for cell in nb.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        grade_id = str(meta.get("grade_id", ""))
-        kind = (release or {}).get(grade_id)
-        if kind is None:
-            kind = "test" if _is_test_cell(meta) else cell.cell_type
-        if kind == "code" and not grade_id.startswith(EXPERIMENT_PREFIX):
-            cells.append(cell.source)
-    return cells
+    return nb
 
 
 def with_cells_replaced(path: Path, replace: dict[str, str]) -> nbformat.NotebookNode:

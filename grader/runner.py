@@ -9,6 +9,7 @@ never reach the feedback.
 
 from __future__ import annotations
 
+import enum
 import os
 import time
 from collections.abc import Callable, Iterable
@@ -28,9 +29,18 @@ DEFAULT_TEST_LIMIT = 60.0
 VISIBLE_MODULE = str(SUITES_DIR / "visible.py")
 
 
+class Failure(enum.Enum):
+    """How a test failed, in words that name no input (the nbgrader cells show only these)."""
+
+    WRONG = "returned a wrong value"
+    RAISED = "raised an exception"
+    STOPPED = "did not return (a time limit, or the worker stopped)"
+    UNUSABLE = "returned something the check could not use"
+
+
 @dataclass
 class TestResult:
-    """One hidden test's outcome for one implementation."""
+    """One hidden test's outcome for one implementation (``failure`` None when it passed)."""
 
     question: str
     name: str
@@ -40,6 +50,7 @@ class TestResult:
     passed: bool
     message: str
     seconds: float
+    failure: Failure | None = None
 
 
 @dataclass
@@ -50,12 +61,12 @@ class QuestionScore:
     tests: list[TestResult]
 
 
-def _describe_failure(exc: BaseException) -> str:
-    if isinstance(exc, AssertionError | SubmissionError):
-        text = str(exc) or "a check failed"
-    else:
-        text = f"the check could not run ({type(exc).__name__}: {exc})"
-    return text[:2000]
+def _describe_failure(exc: BaseException) -> tuple[str, Failure]:
+    if isinstance(exc, SubmissionError):
+        return str(exc)[:2000], Failure.STOPPED if exc.stopped else Failure.RAISED
+    if isinstance(exc, AssertionError):
+        return (str(exc) or "a check failed")[:2000], Failure.WRONG
+    return f"the check could not run ({type(exc).__name__}: {exc})"[:2000], Failure.UNUSABLE
 
 
 class _SuitePlugin:
@@ -149,6 +160,7 @@ class _SuitePlugin:
         marker = item.get_closest_marker("question")
         seconds = time.perf_counter() - self._started.get(item.nodeid, time.perf_counter())
         exc = call.excinfo.value if call.excinfo is not None else None
+        message, failure = ("", None) if exc is None else _describe_failure(exc)
         self.results.append(
             TestResult(
                 question=marker.args[0],
@@ -157,8 +169,9 @@ class _SuitePlugin:
                 weight=float(marker.kwargs.get("weight", 1.0)),
                 visible=bool(marker.kwargs.get("visible", False)),
                 passed=exc is None,
-                message="" if exc is None else _describe_failure(exc),
+                message=message,
                 seconds=seconds,
+                failure=failure,
             )
         )
 

@@ -1,99 +1,171 @@
-"""nbgrader from end to end on a temporary course made from solutions/: generate_assignment,
-autograde, generate_feedback (with ClearHiddenTests), export; nbgrader's scores must equal
-course-grade's for the same notebooks, and no hidden test source may reach students."""
+"""nbgrader from end to end, through course-grade's preprocessor, on a temporary course.
 
-import shutil
-import subprocess
-from pathlib import Path
+``generate_assignment``, ``autograde``, ``generate_feedback`` and ``export`` run for real on a
+course set up with ``course-grade nbgrader-config`` alone. The gradebook's per-question scores
+must equal ``course-grade``'s for the reference, the stub and every mutant of hw01, the bundled
+samples, and the reference of hw05 and hw08; feedback shows the students' own outputs and no
+hidden test; a course without the preprocessor fails on its first notebook, naming the fix.
+"""
+
+from __future__ import annotations
+
+import html
 
 import nbformat
 import pytest
 
 from grader.calibrate import load_limits
-from grader.grading import grade_submission
-from grader.layout import release_notebook, solution_notebook
-from grader.nbgrader_bridge import RECOMMENDED_CONFIG, run_nbgrader
+from grader.grading import grade_many
+from grader.layout import ROOT, release_notebook, solution_notebook
+from grader.nbgrader_bridge import GUARD_ID
 from grader.notebook import Submission
+from grader.sandbox import isolation_level
+from grader.suites import SUITES_DIR, load_assignment
 from grader.validate import mutant_notebook
 
-HW01 = "hw01_delta_sequences"
-HIDDEN_MARKERS = ("BEGIN HIDDEN TESTS", "hidden_score")
-CONFIG = "c = get_config()\nc.CourseDirectory.root = {root!r}\n" + RECOMMENDED_CONFIG
+from .nbgrader_course import gradebook_scores, make_course, nbgrader, submit
+
+HW01, HW05, HW08 = "hw01_delta_sequences", "hw05_noisy_label_mlp", "hw08_transition_to_linearity"
+SAMPLES = ROOT / "samples" / HW01
+#: A configuration without course-grade's block, but with alembic on PATH.
+PATH_ONLY = (
+    "import os, sys\n"
+    'os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"]\n'
+)
 
 pytestmark = pytest.mark.slow
 
 
-def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
-    return run_nbgrader(course, *args, timeout=900)
+def hidden_lines() -> set[str]:
+    """Distinctive lines of every hidden suite (what a leak of its source would show)."""
+    lines = set()
+    for path in SUITES_DIR.rglob("*.py"):
+        lines |= {line.strip() for line in path.read_text().splitlines() if len(line.strip()) > 30}
+    return lines
 
 
 @pytest.fixture(scope="module")
-def course(tmp_path_factory, hw01):
-    root = tmp_path_factory.mktemp("course")
-    (root / "nbgrader_config.py").write_text(CONFIG.format(root=str(root)))
-    source = root / "source" / HW01
-    source.mkdir(parents=True)
-    shutil.copy(solution_notebook(HW01), source / f"{HW01}.ipynb")
-    done = nbgrader(root, "generate_assignment", HW01, "--force")
-    assert done.returncode == 0, done.stderr[-3000:]
-    mutant = hw01.mutants[0]
+def course(tmp_path_factory):
+    root = make_course(tmp_path_factory.mktemp("course"), [HW01, HW05, HW08])
+    hw01 = load_assignment(HW01)
     students = {
-        "reference": solution_notebook(HW01),
-        "stub": root / "release" / HW01 / f"{HW01}.ipynb",
-        "mutant": mutant_notebook(hw01, mutant, root),
+        HW01: {
+            "reference": solution_notebook(HW01),
+            "stub": release_notebook(HW01),
+            "full_marks": SAMPLES / "full_marks.ipynb",
+            "partial": SAMPLES / "partial.ipynb",
+            **{
+                f"mutant-{m.name}": mutant_notebook(hw01, m, root)
+                for m in hw01.mutants
+            },
+        },
+        HW05: {"reference05": solution_notebook(HW05)},
+        HW08: {"reference08": solution_notebook(HW08)},
     }
-    for student, notebook in students.items():
-        folder = root / "submitted" / student / HW01
-        folder.mkdir(parents=True)
-        shutil.copy(notebook, folder / f"{HW01}.ipynb")
-    nbgrader(root, "autograde", HW01, "--force")  # exits 1 when any notebook fails a test
-    return root, students
+    submitted = {}
+    for name, by_student in students.items():
+        for student, notebook in by_student.items():
+            submitted[student] = submit(root, name, student, notebook)
+    runs = {name: nbgrader(root, "autograde", name, "--force") for name in students}
+    return root, students, submitted, runs
 
 
-def test_release_equals_the_committed_student_notebook_and_hides_the_tests(course):
-    root, _ = course
-    released = (root / "release" / HW01 / f"{HW01}.ipynb").read_text()
-    assert released == release_notebook(HW01).read_text()
-    assert not any(marker in released for marker in HIDDEN_MARKERS)
-    assert "### BEGIN SOLUTION" not in released
+def test_autograde_succeeds_and_says_what_it_graded(course):
+    _, students, _, runs = course
+    for name, done in runs.items():
+        assert done.returncode == 0, done.stderr[-3000:]
+        for student in students[name]:
+            assert f"course-grade: {student}: ok" in done.stderr, done.stderr[-3000:]
 
 
-def test_nbgrader_scores_equal_course_grade_scores(course, hw01):
-    from nbgrader.api import Gradebook
+def test_gradebook_equals_course_grade_per_question(course):
+    root, students, submitted, _ = course
+    for name, by_student in students.items():
+        assignment = load_assignment(name)
+        subs = [Submission(student, submitted[student]) for student in by_student]
+        ours = grade_many(assignment, subs, limits=load_limits(assignment, "cpu"))
+        for record in ours:
+            theirs = gradebook_scores(root, name, record.name, list(assignment.questions))
+            mine = {q.question: q.score for q in record.questions}
+            assert theirs == pytest.approx(mine, abs=1e-9), record.name
+        totals = {r.name: r.total for r in ours}
+        if name == HW01:
+            assert totals["reference"] == totals["full_marks"] == assignment.max_total
+            assert totals["stub"] == 0
+            assert 0 < totals["partial"] < assignment.max_total
+            assert all(t < assignment.max_total for s, t in totals.items() if "mutant" in s)
+        else:
+            assert list(totals.values()) == [assignment.max_total]
 
-    root, students = course
-    limits = load_limits(hw01, "cpu")
-    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
-        for student, notebook in students.items():
-            ours = grade_submission(
-                hw01, Submission(student, notebook), limits=limits, device="cpu"
-            )
-            for q in ours.questions:
-                grade = gradebook.find_grade(f"test_{q.question}", HW01, HW01, student)
-                assert grade.score == pytest.approx(q.score, abs=1e-6), (student, q.question)
-    assert ours.total < hw01.max_total  # the mutant really lost points
 
-
-def test_feedback_shows_no_hidden_tests(course):
-    root, _ = course
+def test_feedback_shows_the_students_work_and_no_hidden_test(course):
+    root, *_ = course
     done = nbgrader(root, "generate_feedback", HW01, "--force")
     assert done.returncode == 0, done.stderr[-3000:]
-    pages = list((root / "feedback").rglob("*.html"))
-    assert len(pages) == 3
-    for page in pages:
-        assert not any(marker in page.read_text() for marker in HIDDEN_MARKERS), page
+    pages = {p.parts[-3]: html.unescape(p.read_text()) for p in root.glob("feedback/*/*/*.html")}
+    assert len(pages) == 13
+    secret = hidden_lines()
+    for student, page in pages.items():
+        assert "BEGIN HIDDEN TESTS" not in page and "NBGRADER_EXECUTION" not in page, student
+        assert not [line for line in secret if line in page], student
+    reference = pages["reference"]
+    assert "course-grade: 4 / 4 points" in reference  # delta_pairing's test cell
+    if isolation_level().startswith("bubblewrap"):
+        assert reference.count("data:image/png;base64,") >= 4  # the notebook's figures
+        assert "quad on [-3, 5]" in reference  # a cell's printed text
+    assert "Hidden checks: 0 of" in pages["stub"]
 
 
-def test_export_writes_the_gradebook(course, hw01):
-    root, _ = course
+def test_export_lists_every_student(course):
+    root, students, *_ = course
     done = nbgrader(root, "export")
     assert done.returncode == 0, done.stderr[-3000:]
     rows = (root / "grades.csv").read_text().splitlines()
-    assert len(rows) == 4 and rows[0].startswith("assignment,")
-    by_student = {row.split(",")[3]: row for row in rows[1:]}
-    assert set(by_student) == {"reference", "stub", "mutant"}
+    assert {row.split(",")[3] for row in rows[1:]} == {s for by in students.values() for s in by}
 
 
-def test_reference_notebook_is_unchanged_by_nbgrader(course):
-    nb = nbformat.read(solution_notebook(HW01), as_version=4)
-    assert any("hidden_score" in c.source for c in nb.cells)
+def test_the_guard_cell_scores_nothing(course):
+    from nbgrader.api import Gradebook
+
+    root, students, *_ = course
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
+        for name, by_student in students.items():
+            for student in by_student:
+                grade = gradebook.find_grade(GUARD_ID, name, name, student)
+                assert (grade.auto_score, grade.max_score) == (0, 0), student
+
+
+def test_a_course_without_the_preprocessor_fails_naming_the_fix(tmp_path):
+    root = make_course(tmp_path, [HW01], config=PATH_ONLY)
+    submit(root, HW01, "first", solution_notebook(HW01))
+    submit(root, HW01, "second", solution_notebook(HW01))
+    done = nbgrader(root, "autograde", HW01)
+    assert done.returncode != 0
+    log = done.stdout + done.stderr
+    assert "course-grade nbgrader-config >> nbgrader_config.py" in log
+    assert "grader.nbgrader_bridge.SandboxedAutograde" in log
+    questions = list(load_assignment(HW01).questions)
+    assert gradebook_scores(root, HW01, "first", questions) is None  # nothing graded in a kernel
+    assert gradebook_scores(root, HW01, "second", questions) is None
+
+
+def test_the_release_has_no_hidden_block_and_needs_only_its_imports():
+    for name in (HW01, HW05, HW08):
+        nb = nbformat.read(release_notebook(name), as_version=4)
+        text = "\n".join(c.source for c in nb.cells)
+        assert "BEGIN HIDDEN" not in text and "grader" not in text.replace("autograder", "")
+        source = nbformat.read(solution_notebook(name), as_version=4)
+        assert not any("import grader" in c.source for c in source.cells)
+
+
+def test_nbgrader_config_prints_the_whole_block():
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "grader", "nbgrader-config"], capture_output=True, text=True
+    )
+    assert done.returncode == 0
+    assert "grader.nbgrader_bridge.SandboxedAutograde" in done.stdout
+    assert "ClearHiddenTests" in done.stdout
+    compile(done.stdout, "nbgrader_config.py", "exec")  # valid Python to append to a config

@@ -2,11 +2,13 @@
 
 Protocol (length-prefixed JSON, see :mod:`.boundary`), requests on one pipe, replies on another:
 
-1. ``{"op": "run", "cells": [...], "skip": [...], "cell_timeout": s}``: the
+1. ``{"op": "run", "cells": [...], "skip": [...], "cell_timeout": s, "outputs": bool}``: the
    worker executes each code cell in an in-process IPython shell (magics work, matplotlib uses
    Agg), sending ``{"event": "cell", "index": i}`` before each cell and
-   ``{"event": "done", "errors": {i: text}}`` at the end. A cell that runs past ``cell_timeout``
-   is interrupted and recorded as an error; the parent kills the worker if that fails.
+   ``{"event": "done", "errors": {i: text}}`` at the end, with ``"outputs": {i: [...]}`` (what
+   each cell showed, see :mod:`.capture`) when the request asked for them. A cell that runs
+   past ``cell_timeout`` is interrupted and recorded as an error; the parent kills the worker if
+   that fails.
 2. ``{"op": "call", "fn": name, "args": [...], "kwargs": {...}, "post": ...}``: the worker calls
    the notebook's function ``name`` and replies ``{"ok": true, "value": data}`` or
    ``{"ok": false, "error": text, "value_error": bool}``. ``post`` names a trusted conversion
@@ -25,7 +27,7 @@ import signal
 import sys
 from typing import Any
 
-from . import boundary
+from . import boundary, capture
 
 #: Longest error text sent back for one exception.
 MAX_ERROR_CHARS = 600
@@ -80,19 +82,30 @@ def _on_alarm(signum: int, frame: Any) -> None:
 
 
 def run_cells(
-    shell: Any, cells: list[str], skip: list[int], timeout: float, reply_fd: int
+    shell: Any,
+    cells: list[str],
+    skip: list[int],
+    timeout: float,
+    reply_fd: int,
+    recorder: capture.CellRecorder | None = None,
 ) -> dict[str, str]:
-    """Execute the cells in order; return ``{str(index): error text}`` for failed cells."""
+    """Execute the cells in order; return ``{str(index): error text}`` for failed cells.
+    With a ``recorder``, each cell's outputs are recorded and its figures drawn (within the
+    cell's time limit)."""
     errors: dict[str, str] = {}
     for index, source in enumerate(cells):
         if index in skip:
             errors[str(index)] = "skipped: this cell stopped the worker in an earlier attempt"
             continue
         boundary.send(reply_fd, {"event": "cell", "index": index})
+        if recorder is not None:
+            recorder.start(index)
         signal.signal(signal.SIGALRM, _on_alarm)
         signal.setitimer(signal.ITIMER_REAL, timeout)
         try:
             result = shell.run_cell(source, store_history=False, silent=True)
+            if recorder is not None:
+                recorder.figures()
         except CellTimeout:
             result = None
             errors[str(index)] = f"timed out after {timeout:.1f} s"
@@ -175,10 +188,14 @@ def serve(request_fd: int, reply_fd: int) -> None:
     shell = make_shell()
     requests = os.fdopen(request_fd, "rb", buffering=0)
     first = boundary.receive(requests)
+    recorder = capture.install(shell) if first.get("outputs") else None
     errors = run_cells(
-        shell, first["cells"], first.get("skip", []), first["cell_timeout"], reply_fd
+        shell, first["cells"], first.get("skip", []), first["cell_timeout"], reply_fd, recorder
     )
-    boundary.send(reply_fd, {"event": "done", "errors": errors})
+    done: dict[str, Any] = {"event": "done", "errors": errors}
+    if recorder is not None:
+        done["outputs"] = recorder.cells
+    boundary.send(reply_fd, done)
     while True:
         request = boundary.receive(requests)
         if request.get("op") == "bye":
