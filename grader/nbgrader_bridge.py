@@ -7,7 +7,8 @@ consecutive notebooks share one warm pool and one pytest collection. It then wri
 back as nbgrader expects to find it after execution:
 
 * every student cell gets the outputs it produced inside the sandbox (printed text, figures,
-  its traceback), so that ``generate_feedback`` shows the student their work;
+  its traceback), so that ``generate_feedback`` shows the student their work; only at the
+  bubblewrap levels, where student code cannot read the suites (it could print them otherwise);
 * every autograder test cell of a question gets a short text (points, which visible check
   failed, how many hidden checks failed and how, never their names, source or inputs) and an
   ``execute_result`` holding the points, from which nbgrader's ``SaveAutoGrades`` records
@@ -154,15 +155,21 @@ def _close_all() -> None:
         _PROCESSES.popitem()[1].close()
 
 
-def test_cell_outputs(q: QuestionScore, result: SubmissionResult) -> list[NotebookNode]:
+def test_cell_outputs(
+    q: QuestionScore, result: SubmissionResult, student_text: bool
+) -> list[NotebookNode]:
     """What a question's test cell shows: the points, and what failed, in words that hold no
-    hidden test's name, source or input; the ``execute_result`` is the points for nbgrader."""
+    hidden test's name, source or input; the ``execute_result`` is the points for nbgrader.
+    Text that student code wrote (a visible check's message, an error) only with
+    ``student_text``."""
     lines = [f"course-grade: {q.score:g} / {q.max_score:g} points"]
     if not q.tests:
-        lines.append(f"Not graded: {result.reason or 'no check ran'}")
+        reason = result.reason if student_text and result.reason else "no check ran"
+        lines.append(f"Not graded: {reason}")
     for t in q.tests:
         if t.visible and not t.passed:
-            lines.append(f"A visible check failed, so this question scores 0: {t.message}")
+            message = f": {t.message}" if student_text else ""
+            lines.append(f"A visible check failed, so this question scores 0{message}")
     hidden = [t for t in q.tests if not t.visible]
     failed = [t.failure for t in hidden if t.failure is not None]
     if hidden:
@@ -171,7 +178,8 @@ def test_cell_outputs(q: QuestionScore, result: SubmissionResult) -> list[Notebo
         details = [f"{n} {kind.value}" for kind, n in kinds.items()]
         lines.append(summary + (f"; {', '.join(details)}" if details else ""))
     if result.status != "ok" and q.score < q.max_score and q.tests:
-        lines.append(f"Grading status: {result.status} ({result.reason})")
+        reason = f" ({result.reason})" if student_text else ""
+        lines.append(f"Grading status: {result.status}{reason}")
     text = cell_outputs.safe_text("\n".join(lines))[:3000] + "\n"
     points = min(max(q.score, 0.0), q.max_score)
     return [
@@ -181,18 +189,19 @@ def test_cell_outputs(q: QuestionScore, result: SubmissionResult) -> list[Notebo
 
 
 def fill_notebook(
-    nb: NotebookNode, assignment: Assignment, result: SubmissionResult, positions: list[int]
+    nb: NotebookNode, result: SubmissionResult, positions: list[int], student_text: bool
 ) -> None:
-    """Write ``result`` into ``nb``: the student cells' outputs at ``positions`` (those of the
-    code cells that were run), the test cells' texts and points (see the module docstring)."""
+    """Write ``result`` into ``nb``: the test cells' texts and points, and with
+    ``student_text`` the student cells' outputs and errors at ``positions`` (those of the code
+    cells that were run; see the module docstring)."""
     scores = {f"test_{q.question}": q for q in result.questions}
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
             q = scores.get(cell.metadata.get("nbgrader", {}).get("grade_id"))
             if q is not None and cell.metadata["nbgrader"].get("grade"):
-                cell.outputs = test_cell_outputs(q, result)
-    for index, position in enumerate(positions):
+                cell.outputs = test_cell_outputs(q, result, student_text)
+    for index, position in enumerate(positions if student_text else []):
         cell = nb.cells[position]
         if cell.cell_type != "code":
             continue  # a solution cell retyped as markdown runs, but has nowhere to show it
@@ -244,8 +253,15 @@ class SandboxedAutograde(NbGraderPreprocessor):
         if self.memory_gib > 0:
             worker_limits = Limits(memory_bytes=int(self.memory_gib * 1024**3))
         level = isolation_level()
-        warm = not self.fresh_workers and level.startswith("bubblewrap")
-        return JobOptions(assignment.name, limits, device, level, warm, worker_limits, True)
+        hidden = level.startswith("bubblewrap")  # the project's files are out of the worker's sight
+        if not hidden:
+            self.log.warning(
+                "course-grade: at isolation level %s student code can read the hidden suites, so "
+                "what its cells print is not written back into the feedback",
+                level,
+            )
+        warm = not self.fresh_workers and hidden
+        return JobOptions(assignment.name, limits, device, level, warm, worker_limits, hidden)
 
     def _timeout(self, limits: TimeLimits, cells: int) -> float:
         if self.notebook_timeout > 0:
@@ -273,7 +289,7 @@ class SandboxedAutograde(NbGraderPreprocessor):
             result = fault_record(assignment, submission, process.options.level, result)
         else:
             self.log.info("course-grade: %s: %s, %g points", student, result.status, result.total)
-        fill_notebook(nb, assignment, result, positions)
+        fill_notebook(nb, result, positions, process.options.outputs)
         return nb, resources
 
 
