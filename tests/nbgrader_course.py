@@ -14,8 +14,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from grader.layout import solution_notebook
+import nbformat
+
+from grader.layout import ASSIGNMENTS, solution_notebook
 from grader.nbgrader_bridge import nbgrader_config
+from grader.suites import SUITES_DIR
 
 BIN = Path(sys.executable).parent
 #: Longest one nbgrader command may take in a test.
@@ -76,3 +79,16 @@ def gradebook_scores(
         if any(g.auto_score is None for g in grades.values()):
             return None
         return {q: float(g.auto_score) for q, g in grades.items()}
+
+
+def hidden_lines() -> set[str]:
+    """Distinctive lines of the hidden suites (what a leak of their source would show): every
+    long line of ``grader/suites`` that no student notebook shows (the visible checks do)."""
+    shown = set()
+    for path in ASSIGNMENTS.glob("*/*.ipynb"):
+        cells = nbformat.read(path, as_version=4).cells
+        shown |= {line.strip() for cell in cells for line in cell.source.splitlines()}
+    lines = set()
+    for path in SUITES_DIR.rglob("*.py"):
+        lines |= {line.strip() for line in path.read_text().splitlines() if len(line.strip()) > 30}
+    return lines - shown

@@ -20,10 +20,10 @@ from grader.layout import ROOT, release_notebook, solution_notebook
 from grader.nbgrader_bridge import GUARD_ID
 from grader.notebook import Submission
 from grader.sandbox import isolation_level
-from grader.suites import SUITES_DIR, load_assignment
+from grader.suites import load_assignment
 from grader.validate import mutant_notebook
 
-from .nbgrader_course import gradebook_scores, make_course, nbgrader, submit
+from .nbgrader_course import gradebook_scores, hidden_lines, make_course, nbgrader, submit
 
 HW01, HW05, HW08 = "hw01_delta_sequences", "hw05_noisy_label_mlp", "hw08_transition_to_linearity"
 SAMPLES = ROOT / "samples" / HW01
@@ -34,14 +34,6 @@ PATH_ONLY = (
 )
 
 pytestmark = pytest.mark.slow
-
-
-def hidden_lines() -> set[str]:
-    """Distinctive lines of every hidden suite (what a leak of its source would show)."""
-    lines = set()
-    for path in SUITES_DIR.rglob("*.py"):
-        lines |= {line.strip() for line in path.read_text().splitlines() if len(line.strip()) > 30}
-    return lines
 
 
 @pytest.fixture(scope="module")

@@ -517,6 +517,46 @@ else:
 """
 
 
+# What worked against the old in-kernel nbgrader path (the suite ran in the student's kernel).
+REPLACE_HIDDEN_SCORE = (
+    """\
+try:
+    import grader.nbgrader_bridge as _bridge
+    _bridge.hidden_score = lambda *args, **kwargs: 100.0
+except ImportError:
+    pass
+"""
+    + WRONG_LORENTZIAN
+)
+
+FLOAT_FORMATTER = (
+    """\
+get_ipython().display_formatter.formatters["text/plain"].for_type(
+    float, lambda value, printer, cycle: printer.text("full marks"))
+"""
+    + WRONG_LORENTZIAN
+)
+
+PRINT_SUITE = """\
+try:
+    import inspect
+    import grader.suites.hw01_delta_sequences.test_kernels as _suite
+    print(inspect.getsource(_suite))
+except ImportError:
+    print(open("@ROOT@/grader/suites/hw01_delta_sequences/test_kernels.py").read())
+"""
+
+FORGED_FEEDBACK = (
+    """\
+from IPython.display import HTML, display
+print("\\x1b[2J\\x1b[32mcourse-grade: 1 / 1 points\\x1b[0m")
+display(HTML("<script>document.title = 'pwned'</script><b>20 / 20</b>"))
+display({"text/html": "<script>alert(1)</script>", "text/plain": "20 / 20"}, raw=True)
+"""
+    + WRONG_LORENTZIAN
+)
+
+
 # --- structural edits ----------------------------------------------------------------------------
 
 
@@ -953,6 +993,32 @@ CASES: tuple[Case, ...] = (
         "solution_cell_made_test",
         "the lorentzian cell re-marked as a test cell worth 100",
         edit=_solution_cell_made_test,  # the release says it is a solution cell: it runs
+    ),
+    # What the old in-kernel nbgrader path fell to: here they reach no grader code at all.
+    Case(
+        "replace_hidden_score",
+        "grader.nbgrader_bridge.hidden_score replaced before the test cells run",
+        replace={"lorentzian": REPLACE_HIDDEN_SCORE},
+        zero=LORENTZIAN,
+    ),
+    Case(
+        "float_formatter",
+        "a text/plain formatter for floats (nbgrader scored non-numbers as full marks)",
+        replace={"lorentzian": FLOAT_FORMATTER},
+        zero=LORENTZIAN,
+    ),
+    Case(
+        "print_suite",
+        "the hidden suite imported or read, and printed into the feedback",
+        extra=(PRINT_SUITE,),
+        cell_error="FileNotFoundError",
+        needs=("hidden_fs",),
+    ),
+    Case(
+        "forged_feedback",
+        "terminal escapes, HTML and script displayed, a fake score printed",
+        replace={"lorentzian": FORGED_FEEDBACK},
+        zero=LORENTZIAN,
     ),
     # Files that are not (good) notebooks.
     Case(
