@@ -44,7 +44,7 @@ from grader.calibrate import TimeLimits, load_limits, resolve_device
 from grader.grading import JobOptions, SubmissionResult, fault_record, serve_queue
 from grader.layout import release_notebook
 from grader.notebook import Submission, code_cell_positions, release_cell_kinds
-from grader.runner import QuestionScore
+from grader.runner import Failure, QuestionScore
 from grader.sandbox import Limits, isolation_level
 from grader.suites import Assignment, assignment_names, load_assignment
 
@@ -99,7 +99,8 @@ c.OverwriteCells.add_missing_cells = True
 # c.SandboxedAutograde.notebook_timeout = 0.0   # seconds per notebook; 0: from the limits
 # c.SandboxedAutograde.device = "auto"          # auto, cpu or cuda
 # c.SandboxedAutograde.fresh_workers = False
-# Feedback shows the test cells' outputs but never their hidden blocks.
+# Feedback shows the test cells' outputs but never their hidden blocks, nor a student's script.
+c.HTMLExporter.sanitize_html = True
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbgrader.preprocessors.ClearHiddenTests",
@@ -159,17 +160,20 @@ def test_cell_outputs(
     q: QuestionScore, result: SubmissionResult, student_text: bool
 ) -> list[NotebookNode]:
     """What a question's test cell shows: the points, and what failed, in words that hold no
-    hidden test's name, source or input; the ``execute_result`` is the points for nbgrader.
-    Text that student code wrote (a visible check's message, an error) only with
-    ``student_text``."""
+    hidden test's name, source or input, and no text of the submission's (which could quote
+    them); the ``execute_result`` is the points for nbgrader. The grading status's reason only
+    with ``student_text``."""
     lines = [f"course-grade: {q.score:g} / {q.max_score:g} points"]
     if not q.tests:
         reason = result.reason if student_text and result.reason else "no check ran"
         lines.append(f"Not graded: {reason}")
     for t in q.tests:
-        if t.visible and not t.passed:
-            message = f": {t.message}" if student_text else ""
-            lines.append(f"A visible check failed, so this question scores 0{message}")
+        if t.visible and t.failure is not None:
+            # Only a wrong value's message is the grader's own words (the visible line): an
+            # error's text is the submission's, which may quote hidden inputs it has seen.
+            trusted = t.failure is Failure.WRONG
+            what = f"({t.message})" if trusted else f"(the function {t.failure.value})"
+            lines.append(f"A visible check failed, so this question scores 0 {what}")
     hidden = [t for t in q.tests if not t.visible]
     failed = [t.failure for t in hidden if t.failure is not None]
     if hidden:
@@ -272,6 +276,8 @@ class SandboxedAutograde(NbGraderPreprocessor):
         assignment = load_assignment(self._assignment_name(resources))
         key = (assignment.name, self.device, self.cell_timeout, self.memory_gib)
         key += (self.fresh_workers,)
+        if key in _PROCESSES and not _PROCESSES[key].process.is_alive():
+            _PROCESSES.pop(key).close(wait=0)  # gone since the last notebook: start anew
         if key not in _PROCESSES:
             _PROCESSES[key] = _GradingProcess(self._options(assignment))
         process = _PROCESSES[key]

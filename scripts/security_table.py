@@ -1,16 +1,16 @@
 """The hostile corpus graded by course-grade and by ``nbgrader autograde``, case by case.
 
 Builds every case of ``tests/grader/hostile_corpus.py``, grades the corpus with course-grade (one
-batch, honest notebooks mixed in, at this machine's best isolation level) and then each case
-alone with ``nbgrader autograde --student CASE`` in a temporary nbgrader course configured with
-``grader.nbgrader_bridge.RECOMMENDED_CONFIG`` (plus ``Execute.timeout = 15`` so that the looping
-cases cost 15 s, not 300). Prints a markdown table (and writes it with ``--out``): per case, the
-scores each tool gave (out of the assignment's total), and whether nbgrader gave points that
+batch, honest notebooks mixed in, at this machine's best isolation level) and then with one
+``nbgrader autograde`` run in a temporary nbgrader course configured by ``course-grade
+nbgrader-config`` (course-grade's preprocessor in place of nbgrader's kernel, with the corpus's
+cell limit and memory cap). Prints a markdown table (and writes it with ``--out``): per case, the
+scores each path gave (out of the assignment's total), and whether nbgrader gave points that
 course-grade judged unearned, took points that course-grade kept, or let a process of the
 submission outlive the grading and write outside it.
 
-Every case is bounded by construction (see the corpus module), but the nbgrader half runs it
-unsandboxed as the calling user: run this on a machine you do not mind a submission touching.
+Every case is bounded by construction (see the corpus module); both paths run it in
+course-grade's sandbox, at this machine's isolation level.
 
     .venv/bin/python scripts/security_table.py [--out FILE] [--cases NAME...]
 """
@@ -34,12 +34,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from grader.layout import solution_notebook
-from grader.nbgrader_bridge import RECOMMENDED_CONFIG, run_nbgrader
+from grader.nbgrader_bridge import nbgrader_config, run_nbgrader
 from grader.sandbox import isolation_level
 from grader.suites import load_assignment
 from tests.grader.hostile_corpus import (
     CASES,
+    CELL_LIMIT,
     HW01,
+    WORKER_LIMITS,
     Context,
     build,
     features_of,
@@ -48,11 +50,13 @@ from tests.grader.hostile_corpus import (
     survivors,
 )
 
-CONFIG = (
-    "c = get_config()\nc.CourseDirectory.root = {root!r}\n{recommended}c.Execute.timeout = 15\n"
+CONFIG = nbgrader_config().replace("{", "{{").replace("}", "}}") + (
+    "c.CourseDirectory.root = {root!r}\n"
+    f"c.SandboxedAutograde.cell_timeout = {CELL_LIMIT}\n"
+    f"c.SandboxedAutograde.memory_gib = {WORKER_LIMITS.memory_bytes / 1024**3}\n"
 )
-#: Longest one nbgrader autograde run may take before the script stops it.
-NBGRADER_LIMIT = 300
+#: Longest the nbgrader autograde run of the whole corpus may take before the script stops it.
+NBGRADER_LIMIT = 1800
 
 
 def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
@@ -74,42 +78,39 @@ def nbgrader_scores(course: Path, student: str, questions: list[str]) -> dict[st
 
 
 def autograde_corpus(tmp: Path, names: list[str], port: int) -> dict[str, dict]:
-    """Autograde each case alone; per case its scores (or None) and what escaped."""
+    """Autograde every case in one ``nbgrader autograde`` run (each with its own escape folder,
+    neighbour and process name); per case its scores (or None) and what escaped."""
     course = tmp / "course"
     (course / "source" / HW01).mkdir(parents=True)
-    (course / "nbgrader_config.py").write_text(
-        CONFIG.format(root=str(course), recommended=RECOMMENDED_CONFIG)
-    )
+    (course / "nbgrader_config.py").write_text(CONFIG.format(root=str(course)))
     shutil.copy(solution_notebook(HW01), course / "source" / HW01 / f"{HW01}.ipynb")
     done = nbgrader(course, "generate_assignment", HW01, "--force")
     if done.returncode != 0:
         raise SystemExit(f"nbgrader generate_assignment failed:\n{done.stderr[-2000:]}")
     questions = list(load_assignment(HW01).questions)
-    outcomes = {}
+    watched = {}
     for case in [c for c in CASES if c.name in names]:
         built, escape = tmp / "built" / case.name, tmp / "escape" / case.name
         built.mkdir(parents=True)
         escape.mkdir(parents=True)
-        neighbour = shutil.copy(solution_notebook(HW01), built / "neighbour.ipynb")
-        before = Path(neighbour).read_bytes()
+        neighbour = Path(shutil.copy(solution_notebook(HW01), built / "neighbour.ipynb"))
         token = f"cgx{uuid.uuid4().hex[:8]}"
-        ctx = Context(built, escape, Path(neighbour), port, token)
+        ctx = Context(built, escape, neighbour, port, token)
         folder = course / "submitted" / case.name / HW01
         folder.mkdir(parents=True)
         shutil.copy(build(case, ctx), folder / f"{HW01}.ipynb")
-        started = time.perf_counter()
-        run = nbgrader(course, "autograde", HW01, "--student", case.name, "--force")
-        seconds = time.perf_counter() - started
-        time.sleep(1.0)  # a detached child writes every 0.2 s once the kernel is gone
-        outcomes[case.name] = {
-            "scores": nbgrader_scores(course, case.name, questions),
+        watched[case.name] = (escape, neighbour, neighbour.read_bytes(), token)
+    run = nbgrader(course, "autograde", HW01, "--force")
+    time.sleep(1.0)  # a detached child writes every 0.2 s
+    outcomes = {}
+    for name, (escape, neighbour, before, token) in watched.items():
+        outcomes[name] = {
+            "scores": nbgrader_scores(course, name, questions),
             "exit": run.returncode,
-            "seconds": seconds,
             "survivors": len(survivors(token)),
             "escaped": sorted(p.name for p in escape.iterdir())
-            + (["neighbour's notebook"] if Path(neighbour).read_bytes() != before else []),
+            + (["neighbour's notebook"] if neighbour.read_bytes() != before else []),
         }
-        print(f"nbgrader {case.name}: {outcomes[case.name]}", file=sys.stderr, flush=True)
     return outcomes
 
 

@@ -43,6 +43,7 @@ def make_course(root: Path, assignments: list[str], config: str | None = None) -
     """A course under ``root`` with each assignment's solution notebook as its source, released
     with ``generate_assignment``. ``config`` replaces the course-grade block (None: keep it)."""
     block = nbgrader_config() if config is None else config
+    root.mkdir(parents=True, exist_ok=True)
     (root / "nbgrader_config.py").write_text(
         f"{block}c = get_config()\nc.CourseDirectory.root = {str(root)!r}\n"
     )

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import json
 import os
 import random
@@ -43,6 +44,7 @@ from . import worker
 PR_SET_DUMPABLE = 4
 IPC_RMID = 0
 KEYCTL_CLEAR = 7
+KEYCTL_GET_PERSISTENT = 22
 #: The user and user-session keyrings, shared by every process of the sandbox's user.
 USER_KEYRINGS = (-4, -5)
 #: System call numbers of keyctl and ioprio_get, which libc does not wrap.
@@ -159,9 +161,18 @@ def reset(baseline: Baseline) -> bool:
         time.sleep(0.01)
     baseline.restore_files()
     _remove_ipc()
-    for keyring in USER_KEYRINGS if "keyctl" in _syscalls else ():
-        _libc.syscall(_syscalls["keyctl"], KEYCTL_CLEAR, keyring)
+    _clear_keyrings()
     return _settings() == baseline.settings
+
+
+def _clear_keyrings() -> None:
+    """Empty the user, user-session and persistent keyrings (all outlive a process)."""
+    if "keyctl" not in _syscalls:
+        return
+    keyctl = functools.partial(_libc.syscall, _syscalls["keyctl"])
+    persistent = keyctl(KEYCTL_GET_PERSISTENT, -1, -2)  # this uid's, linked to this process
+    for keyring in (*USER_KEYRINGS, *([persistent] if persistent > 0 else [])):
+        keyctl(KEYCTL_CLEAR, keyring)
 
 
 def wait(pid: int, timeout: float, statuses: dict[int, int]) -> int | None:

@@ -546,6 +546,19 @@ except ImportError:
     print(open("@ROOT@/grader/suites/hw01_delta_sequences/test_kernels.py").read())
 """
 
+LEAK_HIDDEN_INPUTS = """\
+_LOG = []
+def _logged(f):
+    def wrapper(*args, **kwargs):
+        _LOG.append(repr(args)[:80])
+        return f(*args, **kwargs)
+    return wrapper
+for _name in ("lorentzian_mass", "delta_pairing", "convergence_order"):
+    globals()[_name] = _logged(globals()[_name])
+def box_kernel(x, eps):  # its visible check runs after the hidden tests: raise what they sent
+    raise RuntimeError("LE" + "AK:" + " | ".join(_LOG))
+"""
+
 FORGED_FEEDBACK = (
     """\
 from IPython.display import HTML, display
@@ -1013,6 +1026,12 @@ CASES: tuple[Case, ...] = (
         extra=(PRINT_SUITE,),
         cell_error="FileNotFoundError",
         needs=("hidden_fs",),
+    ),
+    Case(
+        "leak_hidden_inputs",
+        "graded functions log their arguments; a visible check's error quotes them",
+        extra=(LEAK_HIDDEN_INPUTS,),
+        zero=("box_kernel",),
     ),
     Case(
         "forged_feedback",

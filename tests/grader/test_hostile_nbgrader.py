@@ -5,9 +5,10 @@ cell limit and memory cap), gets every runnable case of ``hostile_corpus.py`` an
 notebooks as students, and grades them in one ``autograde`` run, so that all of them share one
 grading process and warm pool. Then:
 
-* nothing is gained: each readable case's gradebook scores are exactly the record course-grade
-  must give it (the case's expected scores); nbgrader fails the files it cannot read itself,
-  which then have no score at all;
+* nothing is gained: each case that reaches the preprocessor scores exactly the record
+  course-grade must give it (the case's expected scores), except where nbgrader's own sanitizer
+  made it the correct notebook; the files nbgrader's sanitizer refuses (unreadable, or cells
+  duplicated or re-marked) get no score at all;
 * honest neighbours score what they score alone (full marks, and the partial notebook's points);
 * the feedback pages hold no line of any hidden suite, no hidden block and no student script;
 * once ``autograde`` has returned, no process of a case is alive, nothing was written outside
@@ -58,6 +59,9 @@ CONFIG = nbgrader_config() + (
     f"c.SandboxedAutograde.memory_gib = {WORKER_LIMITS.memory_bytes / 1024**3}\n"
 )
 HONEST = ("honest_a", "partial_b", "zz_honest_c")
+#: Cases whose file nbgrader's sanitizer turns into the correct notebook (ClearOutput removes the
+#: 100 MB of output that course-grade refuses to read): they earn full marks there.
+CLEARED_BY_NBGRADER = ("huge_notebook",)
 
 
 def digest(path) -> str:
@@ -114,19 +118,24 @@ def autograded(hw01, tmp_path_factory):
     }
 
 
-def test_autograde_ran_every_notebook_it_could_read(autograded):
-    log = autograded["done"].stderr
-    for name in (*HONEST, *(c.name for c in RUNNABLE if c.raw is None)):
-        assert f"course-grade: {name}: " in log, (name, log[-3000:])
+def graded_by_us(log: str, student: str) -> bool:
+    return f"course-grade: {student}: " in log
+
+
+def test_every_honest_notebook_reached_the_preprocessor(autograded):
+    assert all(graded_by_us(autograded["done"].stderr, name) for name in HONEST)
 
 
 @pytest.mark.parametrize("case", RUNNABLE, ids=[c.name for c in RUNNABLE])
 def test_nothing_is_gained(case, autograded, hw01):
     scores = gradebook_scores(autograded["course"], HW01, case.name, list(hw01.questions))
-    if scores is None:
-        assert case.raw is not None, f"{case.name}: nbgrader recorded no score"
-        return  # nbgrader itself could not read the file: no grade, nothing gained
-    assert scores == case.expected_scores(hw01.questions), case.attack
+    if scores is None:  # nbgrader itself refused the file: no grade at all, nothing gained
+        assert not graded_by_us(autograded["done"].stderr, case.name), case.name
+        return
+    expected = case.expected_scores(hw01.questions)
+    if case.name in CLEARED_BY_NBGRADER:
+        expected = {q: float(p) for q, p in hw01.questions.items()}
+    assert scores == expected, case.attack
 
 
 def test_honest_neighbours_score_as_alone(autograded, hw01):
@@ -149,7 +158,7 @@ def test_feedback_holds_no_hidden_test_and_no_student_markup(autograded):
         assert not [line for line in secret if line in plain], path
         assert "<script>alert(1)</script>" not in text and "'pwned'</script>" not in text, path
         assert "\x1b" not in text, path
-
+        assert "LEAK:" not in plain, path  # no hidden input relayed by a visible check
 
 def test_nothing_outlives_autograde(autograded):
     if "kills_detached" not in HAVE:

@@ -170,18 +170,25 @@ def test_one_worker_at_a_time(pool):
     second.close()
 
 
+#: Where a worker can leave a key for the next one: the user, user-session and persistent
+#: keyrings (keyctl(KEYCTL_GET_PERSISTENT = 22, this uid, linked to the process keyring)).
+KEYRINGS = {"user": "-4", "session": "-5", "persistent": "libc.syscall(250, 22, -1, -2)"}
+
 KEEP_A_KEY = """\
 import ctypes
 libc = ctypes.CDLL(None, use_errno=True)
-assert libc.syscall(248, b"user", b"answers", b"42", 2, -4) > 0  # add_key to the user keyring
+ring = @RING@
+assert libc.syscall(248, b"user", b"answers", b"42", 2, ring) > 0  # add_key
 def key():
-    return libc.syscall(249, b"user", b"answers", None, -4) > 0  # request_key
+    return libc.syscall(250, 10, ring, b"user", b"answers", 0) > 0  # keyctl(KEYCTL_SEARCH)
 """
 
 LOOK_FOR_A_KEY = """\
 import ctypes
+libc = ctypes.CDLL(None, use_errno=True)
+ring = @RING@
 def key():
-    return ctypes.CDLL(None).syscall(249, b"user", b"answers", None, -4) > 0
+    return libc.syscall(250, 10, ring, b"user", b"answers", 0) > 0
 """
 
 LOCK_AND_LOWER = """\
@@ -194,11 +201,12 @@ resource.prlimit(1, resource.RLIMIT_NOFILE, (64, 64))
 
 @needs_bwrap
 @pytest.mark.skipif(os.uname().machine != "x86_64", reason="system call numbers for x86_64")
-def test_keyrings_are_cleared(pool):
-    worker, errors = forked(pool, [KEEP_A_KEY])
+@pytest.mark.parametrize("keyring", KEYRINGS)
+def test_keyrings_are_cleared(pool, keyring):
+    worker, errors = forked(pool, [KEEP_A_KEY.replace("@RING@", KEYRINGS[keyring])])
     assert errors == {} and call(worker, "key")["value"] is True
     worker.close()
-    after, errors = forked(pool, [LOOK_FOR_A_KEY])
+    after, errors = forked(pool, [LOOK_FOR_A_KEY.replace("@RING@", KEYRINGS[keyring])])
     assert errors == {} and call(after, "key")["value"] is False
     after.close()
 
