@@ -21,7 +21,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 test: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/course-grade build --check
-	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(PY) -m pytest
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(PY) -m pytest -n auto --dist loadfile
 
 demo: setup
 	$(VENV)/bin/course-grade build --check
