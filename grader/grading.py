@@ -29,7 +29,7 @@ from grader.notebook import (
     Submission,
     find_submissions,
     read_code_cells,
-    release_cell_kinds,
+    read_release,
 )
 from grader.runner import QuestionScore, TestResult, run_suite_many, score
 from grader.sandbox import Limits, Worker, isolation_level
@@ -88,7 +88,7 @@ class _Session:
         self.on_result = on_result
         self.pools: list[WarmPool] = []
         released = release_notebook(assignment.name)
-        self.release = release_cell_kinds(released) if released.is_file() else None
+        self.release = read_release(released) if released.is_file() else None
         self._current: dict[int, tuple[Submission, float]] = {}
         self._seen: list[Submission] = []
         self._recorded: set[str] = set()

@@ -43,7 +43,7 @@ from grader import GraderError, cell_outputs
 from grader.calibrate import TimeLimits, load_limits, resolve_device
 from grader.grading import JobOptions, SubmissionResult, fault_record, serve_queue
 from grader.layout import release_notebook
-from grader.notebook import Submission, code_cell_positions, release_cell_kinds
+from grader.notebook import Submission, code_cell_positions, read_release
 from grader.runner import Failure, QuestionScore
 from grader.sandbox import Limits, isolation_level
 from grader.suites import Assignment, assignment_names, load_assignment
@@ -281,7 +281,7 @@ class SandboxedAutograde(NbGraderPreprocessor):
         if key not in _PROCESSES:
             _PROCESSES[key] = _GradingProcess(self._options(assignment))
         process = _PROCESSES[key]
-        release = release_cell_kinds(release_notebook(assignment.name))
+        release = read_release(release_notebook(assignment.name))
         positions = code_cell_positions(nb, release)
         student = str(resources.get("nbgrader", {}).get("student", "submission"))
         with tempfile.TemporaryDirectory(prefix="course-grade-nbgrader-") as tmp:

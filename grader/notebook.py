@@ -43,33 +43,46 @@ def _is_test_cell(meta: dict) -> bool:
     return bool(meta.get("grade")) and not meta.get("solution")
 
 
-def release_cell_kinds(path: Path) -> dict[str, str]:
-    """grade_id -> "test", "code" or "markdown" for the nbgrader cells of a released notebook."""
-    kinds = {}
+@dataclass(frozen=True)
+class Release:
+    """What a released notebook says of its nbgrader cells: each grade_id's kind (``test``,
+    ``code`` or ``markdown``), and the source of each locked code cell, which a submission's copy
+    cannot change (nbgrader's autograde restores it too)."""
+
+    kinds: dict[str, str]
+    locked: dict[str, str]
+
+
+def read_release(path: Path) -> Release:
+    """The :class:`Release` of the released notebook at ``path``."""
+    kinds, locked = {}, {}
     for cell in nbformat.read(path, as_version=4).cells:
         meta = cell.metadata.get("nbgrader", {})
         if "grade_id" in meta:
             kind = "test" if _is_test_cell(meta) else cell.cell_type
             kinds[meta["grade_id"]] = kind if kind in ("test", "code") else "markdown"
-    return kinds
+            if kind == "code" and meta.get("locked") and not meta.get("solution"):
+                locked[meta["grade_id"]] = cell.source
+    return Release(kinds, locked)
 
 
-def read_code_cells(path: Path, release: dict[str, str] | None = None) -> list[str]:
-    """The sources of the code cells a submission runs, in order (see :func:`code_cell_positions`);
-    MalformedNotebook with a reason when ``path`` is not a readable, valid notebook."""
+def read_code_cells(path: Path, release: Release | None = None) -> list[str]:
+    """The sources of the code cells a submission runs, in order (see :func:`code_cell_positions`),
+    a locked cell's as released; MalformedNotebook with a reason when ``path`` is not a readable,
+    valid notebook."""
     nb = read_notebook(path)
-    return [nb.cells[i].source for i in code_cell_positions(nb, release)]
+    locked = release.locked if release is not None else {}
+    cells = [nb.cells[i] for i in code_cell_positions(nb, release)]
+    return [locked.get(c.metadata.get("nbgrader", {}).get("grade_id"), c.source) for c in cells]
 
 
-def code_cell_positions(
-    nb: nbformat.NotebookNode, release: dict[str, str] | None = None
-) -> list[int]:
+def code_cell_positions(nb: nbformat.NotebookNode, release: Release | None = None) -> list[int]:
     """Where, in ``nb.cells``, the code cells a submission runs are, without the test cells.
 
     Test cells (nbgrader ``grade`` without ``solution``) are left out: the hidden suite runs on
     the trusted side, so whatever a student typed into them cannot affect the grade. So are the
     long experiment cells (grade_id starting with :data:`EXPERIMENT_PREFIX`), which nothing graded
-    depends on. ``release`` (from :func:`release_cell_kinds`) decides, as nbgrader does, what a
+    depends on. ``release`` (from :func:`read_release`) decides, as nbgrader does, what a
     cell with a released grade_id is, whatever the submission's copy says: a solution cell
     retyped as markdown or re-marked as a test still runs, a test cell re-marked as a solution
     does not, and a written answer turned into code does not.
@@ -78,7 +91,7 @@ def code_cell_positions(
     for position, cell in enumerate(nb.cells):
         meta = cell.metadata.get("nbgrader", {})
         grade_id = str(meta.get("grade_id", ""))
-        kind = (release or {}).get(grade_id)
+        kind = release.kinds.get(grade_id) if release is not None else None
         if kind is None:
             kind = "test" if _is_test_cell(meta) else cell.cell_type
         if kind == "code" and not grade_id.startswith(EXPERIMENT_PREFIX):

@@ -587,6 +587,13 @@ def _delete(grade_id: str) -> Callable[[nbformat.NotebookNode], None]:
     return edit
 
 
+def _empty_locked(nb: nbformat.NotebookNode) -> None:
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("locked") and not meta.get("grade"):
+            cell.source, meta["locked"] = "", False
+
+
 def _duplicate_box_wrong(nb: nbformat.NotebookNode) -> None:
     i = _index(nb, "box_kernel")
     twin = copy.deepcopy(nb.cells[i])
@@ -975,6 +982,11 @@ CASES: tuple[Case, ...] = (
         zero=LORENTZIAN,
     ),
     Case("deleted_test_cell", "the lorentzian test cell deleted", edit=_delete("test_lorentzian")),
+    Case(
+        "emptied_locked_cell",
+        "the locked imports and helpers cells emptied and unlocked (they run as released)",
+        edit=_empty_locked,
+    ),
     Case(
         "duplicated_cell",
         "the box_kernel cell duplicated, the copy wrong",

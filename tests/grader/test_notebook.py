@@ -4,13 +4,15 @@ import json
 
 import nbformat
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from grader.notebook import (
     MalformedNotebook,
     find_submissions,
     read_code_cells,
-    release_cell_kinds,
+    read_release,
 )
 
 
@@ -31,8 +33,13 @@ def test_autograder_test_cells_are_not_run(tmp_path):
     assert read_code_cells(path) == ["x = 1"]
 
 
-def nbgrader_cell(cell, grade_id, grade=False, solution=False):
-    cell.metadata["nbgrader"] = {"grade_id": grade_id, "grade": grade, "solution": solution}
+def nbgrader_cell(cell, grade_id, grade=False, solution=False, locked=False):
+    cell.metadata["nbgrader"] = {
+        "grade_id": grade_id,
+        "grade": grade,
+        "solution": solution,
+        "locked": locked,
+    }
     return cell
 
 
@@ -48,8 +55,8 @@ def test_the_release_decides_what_a_known_cell_is(tmp_path):
             nbgrader_cell(new_markdown_cell(""), "answer", grade=True, solution=True),
         ],
     )
-    kinds = release_cell_kinds(release)
-    assert kinds == {"f": "code", "test_f": "test", "g": "code", "answer": "markdown"}
+    kinds = read_release(release)
+    assert kinds.kinds == {"f": "code", "test_f": "test", "g": "code", "answer": "markdown"}
     submitted = write_nb(
         tmp_path / "sub.ipynb",
         [
@@ -62,6 +69,31 @@ def test_the_release_decides_what_a_known_cell_is(tmp_path):
     )
     assert read_code_cells(submitted, kinds) == ["f = 1", "g = 2", "mine = 4"]
     assert read_code_cells(submitted) == ["f = 0", "h = 3", "mine = 4"]  # by its own metadata
+
+
+@settings(max_examples=25, deadline=None)
+@given(edited=st.text(max_size=40), own_lock=st.booleans())
+def test_a_locked_cell_runs_as_released_whatever_the_submission_made_of_it(
+    tmp_path_factory, edited, own_lock
+):
+    """As nbgrader's autograde restores locked cells, so does the reader: an edited, emptied or
+    unlocked copy of a locked cell runs the released source."""
+    tmp = tmp_path_factory.mktemp("locked")
+    release = write_nb(
+        tmp / "release.ipynb",
+        [
+            nbgrader_cell(new_code_cell("import numpy as np"), "imports", locked=True),
+            nbgrader_cell(new_code_cell(""), "f", solution=True),
+        ],
+    )
+    submitted = write_nb(
+        tmp / "sub.ipynb",
+        [
+            nbgrader_cell(new_code_cell(edited), "imports", locked=own_lock),
+            nbgrader_cell(new_code_cell("f = 1"), "f", solution=True, locked=True),
+        ],
+    )
+    assert read_code_cells(submitted, read_release(release)) == ["import numpy as np", "f = 1"]
 
 
 @pytest.mark.parametrize(
