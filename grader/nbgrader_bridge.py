@@ -265,6 +265,9 @@ class SandboxedAutograde(NbGraderPreprocessor):
                 level,
             )
         warm = not self.fresh_workers and hidden
+        pool = ", workers forked from a warm pool" if warm else ""
+        name = assignment.name
+        self.log.info("course-grade: grading %s at isolation level %s%s", name, level, pool)
         return JobOptions(assignment.name, limits, device, level, warm, worker_limits, hidden)
 
     def _timeout(self, limits: TimeLimits, cells: int) -> float:
