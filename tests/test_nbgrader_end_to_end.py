@@ -33,7 +33,7 @@ PATH_ONLY = (
     'os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"]\n'
 )
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1200)]  # three assignments autograded
 
 
 @pytest.fixture(scope="module")

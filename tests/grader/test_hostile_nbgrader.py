@@ -49,7 +49,7 @@ from .hostile_corpus import (
 )
 from .submissions import make_submission
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]  # one autograde run of the whole corpus
 
 LEVEL = isolation_level()
 HAVE = features_of(LEVEL, os.getuid() == 0)
