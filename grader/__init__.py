@@ -3,3 +3,7 @@
 
 class GraderError(Exception):
     """A fault of the grader or of its invocation (never a submission's failure)."""
+
+
+class UsageError(GraderError):
+    """A bad invocation: an argument that names nothing usable. Raised before any work starts."""

@@ -17,7 +17,7 @@ import platform
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from grader import GraderError
+from grader import GraderError, UsageError
 from grader.impl import WorkerImpl
 from grader.layout import cache_dir, solution_notebook
 from grader.notebook import read_code_cells
@@ -45,11 +45,11 @@ class TimeLimits:
 def resolve_device(device: str) -> str:
     """``auto`` -> ``cuda`` where an NVIDIA device is present, else ``cpu``."""
     if device not in ("auto", "cpu", "cuda"):
-        raise GraderError(f"--device must be auto, cpu or cuda, got {device!r}")
+        raise UsageError(f"--device must be auto, cpu or cuda, got {device!r}")
     if device == "auto":
         return "cuda" if Path("/dev/nvidiactl").exists() else "cpu"
     if device == "cuda" and not Path("/dev/nvidiactl").exists():
-        raise GraderError("--device cuda was asked for, but this machine has no NVIDIA device")
+        raise UsageError("--device cuda was asked for, but this machine has no NVIDIA device")
     return device
 
 

@@ -3,28 +3,26 @@
 The worker records what each cell printed and displayed (:mod:`grader.harness.capture`); the
 student's code shares that process, so the record is untrusted bytes. :func:`parse` accepts only
 the three shapes below, only the display formats of :data:`MIME_TYPES`, images only when they
-decode as PNG or JPEG, and text without control characters, within the same budgets as the
-recorder. Whatever else the message holds is a protocol error. :func:`to_nbformat` turns the
-result into notebook outputs for nbgrader's feedback.
+decode as PNG or JPEG, and text as :func:`grader.untrusted.clean` makes it, within the same
+budgets as the recorder. Whatever else the message holds is a protocol error.
+:func:`to_nbformat` turns the result into notebook outputs for nbgrader's feedback.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from nbformat import NotebookNode
 from nbformat.v4 import new_output
 
+from grader import untrusted
 from grader.harness.capture import MAX_IMAGE_BYTES, MAX_IMAGES, MAX_TEXT_CHARS, MIME_TYPES
 
 #: Leading bytes of the image formats accepted.
 IMAGE_MAGIC = {"image/png": b"\x89PNG\r\n\x1a\n", "image/jpeg": b"\xff\xd8\xff"}
-#: Control characters other than tab and newline (escape sequences included) are dropped.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -52,11 +50,6 @@ class Traceback:
 CellOutput = Stream | Display | Traceback
 
 
-def safe_text(text: str) -> str:
-    """``text`` without control characters (terminal escapes included), tab and newline kept."""
-    return _CONTROL.sub("", text)
-
-
 def _image(mime: str, payload: Any) -> str:
     if not isinstance(payload, str):
         raise ValueError(f"a {mime} output is not a string")
@@ -77,7 +70,8 @@ class _Budget:
     def take_text(self, text: Any) -> str:
         if not isinstance(text, str):
             raise ValueError("an output's text is not a string")
-        kept = safe_text(text[: max(self.text, 0)])
+        cut = text[: max(self.text, 0)]
+        kept = untrusted.clean(cut, len(cut), lines=True)
         self.text -= len(text)
         return kept
 

@@ -1,16 +1,32 @@
 """The ``course-grade`` command line (also ``python -m grader``). No logic lives here: each
 subcommand parses its arguments and hands them to the keyword-only ``main`` of its module,
-imported only when that subcommand runs (``build`` alone needs jupytext, for instance)."""
+imported only when that subcommand runs (``build`` alone needs jupytext, for instance).
+
+Exit statuses (:class:`Exit`): 0 done; 1 a check found a problem (``build --check`` stale,
+``validate`` missed); 2 a bad invocation, found before any work starts; 3 a fault of the grader
+(a ``grader-error`` record, or the grader itself failed)."""
 
 from __future__ import annotations
 
 import argparse
+import enum
 import sys
+import traceback
 from pathlib import Path
 
 from rich.console import Console
 
-from grader import GraderError
+from grader import GraderError, UsageError
+from grader.status import Status
+
+
+class Exit(enum.IntEnum):
+    """The exit statuses of ``course-grade`` (see the module docstring)."""
+
+    OK = 0
+    CHECK_FAILED = 1
+    USAGE = 2  # argparse's own status for a usage error
+    GRADER_FAULT = 3
 
 DEVICE_HELP = "where student and reference code may compute: auto (CUDA if present), cpu, cuda"
 
@@ -68,15 +84,16 @@ def main(argv: list[str] | None = None) -> int:
                 for line in changed:
                     console.print(f"stale: {line}")
                 console.print("build: up to date" if not changed else "build: STALE")
-                return 1 if changed else 0
+                return Exit.CHECK_FAILED if changed else Exit.OK
             console.print(f"build: wrote {len(changed)} notebooks")
-            return 0
+            return Exit.OK
         if args.command == "grade":
             from grader.grading import grade_batch
-            from grader.reports import print_table, table_console, write_reports
+            from grader.reports import check_out, print_table, table_console, write_reports
             from grader.sandbox import isolation_level
             from grader.suites import load_assignment
 
+            check_out(args.out)
             level = isolation_level()
             warm = not args.fresh_workers and level.startswith("bubblewrap")
             console.print(f"isolation: {level}" + (", workers forked from a warm pool" * warm))
@@ -92,16 +109,18 @@ def main(argv: list[str] | None = None) -> int:
             write_reports(assignment, results, args.out)
             print_table(assignment, results, table_console())
             console.print(f"reports written to {args.out}")
-            return 2 if any(r.status == "grader-error" for r in results) else 0
+            faults = any(r.status is Status.GRADER_ERROR for r in results)
+            return Exit.GRADER_FAULT if faults else Exit.OK
         if args.command == "nbgrader-config":
             from grader.nbgrader_bridge import nbgrader_config
 
             print(nbgrader_config(), end="")
-            return 0
+            return Exit.OK
         if args.command == "validate":
             from grader import validate
 
-            return 0 if validate.main(assignments=args.assignments, device=args.device) else 1
+            passed = validate.main(assignments=args.assignments, device=args.device)
+            return Exit.OK if passed else Exit.CHECK_FAILED
         from grader import calibrate
 
         limits = calibrate.main(device=args.device, assignments=args.assignments)
@@ -111,10 +130,17 @@ def main(argv: list[str] | None = None) -> int:
                 f"{name}: cell limit {lim.cell:g} s, test limits up to {slowest:g} s "
                 f"({len(lim.tests)} tests, {lim.device})"
             )
-        return 0
+        return Exit.OK
+    except UsageError as exc:
+        console.print(f"course-grade: {exc}", style="red", markup=False, highlight=False)
+        return Exit.USAGE
     except GraderError as exc:
-        console.print(f"[red]course-grade: {exc}[/red]")
-        return 2
+        console.print(f"course-grade: {exc}", style="red", markup=False, highlight=False)
+        return Exit.GRADER_FAULT
+    except Exception:  # a bug of ours: say so with the traceback, and a status of its own
+        console.print(traceback.format_exc(), markup=False, highlight=False)
+        console.print("course-grade: internal error (the traceback is above)", style="red")
+        return Exit.GRADER_FAULT
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from typing import Any
 
 from rich.progress import Progress
 
-from grader import GraderError
+from grader import UsageError, untrusted
 from grader.calibrate import TimeLimits, load_limits, resolve_device
 from grader.cell_outputs import CellOutput
 from grader.impl import WorkerImpl
@@ -33,6 +33,7 @@ from grader.notebook import (
 )
 from grader.runner import QuestionScore, TestResult, run_suite_many, score
 from grader.sandbox import Limits, Worker, isolation_level
+from grader.status import Status
 from grader.suites import Assignment, load_assignment
 from grader.warm_pool import WarmPool
 
@@ -40,17 +41,33 @@ from grader.warm_pool import WarmPool
 @dataclass
 class SubmissionResult:
     """The record of one graded submission; ``cell_outputs`` (by index among the code cells
-    run) only when the grading was asked to record them."""
+    run) only when the grading was asked to record them; ``others``: notebooks found beside the
+    graded one, not graded.
+
+    Every string a submission can control (its path, the reason, cell errors, other file
+    names) is made safe here, once, by :func:`grader.untrusted.clean`, so no record holds raw
+    submission text; ``name`` is safe already (:func:`grader.notebook.find_submissions`).
+    """
 
     name: str
     path: str
-    status: str
+    status: Status
     reason: str
     questions: list[QuestionScore]
     execution_time: float
     isolation: str
     cell_errors: dict[int, str] = field(default_factory=dict)
     cell_outputs: dict[int, list[CellOutput]] = field(default_factory=dict)
+    others: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        self.path = untrusted.clean(self.path)
+        self.status = Status(self.status)
+        self.reason = untrusted.clean(self.reason)
+        self.cell_errors = {
+            int(i): untrusted.clean(text, lines=True) for i, text in self.cell_errors.items()
+        }
+        self.others = tuple(untrusted.clean(o, untrusted.MAX_NAME) for o in self.others[:20])
 
     @property
     def total(self) -> float:
@@ -95,7 +112,7 @@ class _Session:
         self._made = 0
 
     def _record(
-        self, sub: Submission, started: float, status: str, reason: str, questions, **extra
+        self, sub: Submission, started: float, status: Status, reason: str, questions, **extra
     ) -> None:
         self._recorded.add(sub.name)
         self.on_result(
@@ -107,6 +124,7 @@ class _Session:
                 questions,
                 round(time.perf_counter() - started, 3),
                 self.level,
+                others=sub.others,
                 **extra,
             )
         )
@@ -124,14 +142,18 @@ class _Session:
         """The submission's implementation, or None once a reader failure is recorded."""
         started = time.perf_counter()
         self._seen.append(sub)
+        zero = _zero_scores(self.assignment)
+        if sub.missing:
+            self._record(sub, started, Status.MISSING, sub.missing, zero)
+            return None
         try:
             cells = read_code_cells(sub.path, self.release)
         except MalformedNotebook as exc:
-            self._record(sub, started, "malformed", str(exc), _zero_scores(self.assignment))
+            self._record(sub, started, Status.MALFORMED, str(exc), zero)
             return None
         except Exception as exc:  # a reader fault costs this submission only
             reason = f"the notebook could not be read ({type(exc).__name__}: {exc})"
-            self._record(sub, started, "grader-error", reason[:500], _zero_scores(self.assignment))
+            self._record(sub, started, Status.GRADER_ERROR, reason[:500], zero)
             return None
         self._made += 1  # consecutive submissions alternate between the pools
         pool = self.pools[self._made % len(self.pools)] if self.pools else None
@@ -199,7 +221,7 @@ class _Session:
                 if sub.name not in self._recorded:
                     reason = f"{type(exc).__name__}: {exc}"
                     self._record(
-                        sub, started, "grader-error", reason, _zero_scores(self.assignment)
+                        sub, started, Status.GRADER_ERROR, reason, _zero_scores(self.assignment)
                     )
         finally:
             for pool in self.pools:
@@ -211,7 +233,14 @@ def fault_record(
 ) -> SubmissionResult:
     """The record of a submission that a fault of the grader left ungraded."""
     return SubmissionResult(
-        sub.name, str(sub.path), "grader-error", reason, _zero_scores(assignment), 0.0, level
+        sub.name,
+        str(sub.path),
+        Status.GRADER_ERROR,
+        reason,
+        _zero_scores(assignment),
+        0.0,
+        level,
+        others=sub.others,
     )
 
 
@@ -237,6 +266,8 @@ def grade_many(
     (default :class:`Limits`); ``on_result`` is called with each record as soon as it is made.
     Never raises for anything a submission does.
     """
+    if len({sub.name for sub in submissions}) < len(submissions):
+        raise ValueError("submissions must have unique names (see find_submissions)")
     level = level or isolation_level()
     results: dict[str, SubmissionResult] = {}
 
@@ -338,14 +369,14 @@ def grade_batch(
     submission.
     """
     if jobs < 1:
-        raise GraderError(f"--jobs must be at least 1, got {jobs}")
+        raise UsageError(f"--jobs must be at least 1, got {jobs}")
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
-        raise GraderError(f"no such file or folder: {', '.join(missing)}")
+        raise UsageError(f"no such file or folder: {', '.join(missing)}")
     assignment = load_assignment(assignment_name)
     submissions = find_submissions(paths, assignment_name)
     if not submissions:
-        raise GraderError(f"no notebooks found in {', '.join(map(str, paths))}")
+        raise UsageError(f"no notebooks found in {', '.join(map(str, paths))}")
     device = resolve_device(device)
     limits = load_limits(assignment, device)
     level = isolation_level()

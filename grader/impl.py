@@ -7,15 +7,17 @@ the worker restarted after a kill (:class:`WorkerImpl`).
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from grader import cell_outputs
+from grader import cell_outputs, untrusted
 from grader.cell_outputs import CellOutput
 from grader.sandbox import Worker, WorkerError
+from grader.status import Status
 
 #: How many times one submission's worker may be started before calls fail outright.
 MAX_STARTS = 6
@@ -23,30 +25,64 @@ MAX_STARTS = 6
 KILL_GRACE = 5.0
 
 
+#: Exception type names a report may show (any other type is "an exception"): the built-in
+#: ones and numpy's. A class name is the submission's to choose, so only these cross.
+SHOWN_EXCEPTIONS = frozenset(
+    [
+        name
+        for name, value in vars(builtins).items()
+        if isinstance(value, type) and issubclass(value, BaseException)
+    ]
+    + ["LinAlgError", "AxisError"]
+)
+#: Characters of a notebook line quoted in a report.
+MAX_LINE_CHARS = 160
+
+
 class SubmissionError(Exception):
     """A call into the submission failed (raised, timed out, crashed); the message says how.
-    ``stopped``: it did not return at all (a time-out, a crash, or an earlier one of those)."""
+    ``stopped``: it did not return at all (a time-out, a crash, or an earlier one of those).
 
-    def __init__(self, message: str, value_error: bool = False, *, stopped: bool = False) -> None:
+    ``public`` is what reports show: text made by the grader alone (for an exception, its type
+    and the notebook line it came from). The message itself, which quotes what the submission
+    raised, may hold inputs the submission has seen, hidden ones included; only trusted checks
+    read it.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        value_error: bool = False,
+        *,
+        stopped: bool = False,
+        public: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.value_error = value_error
         self.stopped = stopped
+        self.public = message if public is None else public
 
 
 @dataclass
 class CallError:
-    """What :meth:`Impl.error_of` reports about a call expected to fail."""
+    """What :meth:`Impl.error_of` reports about a call expected to fail; ``public`` as for
+    :class:`SubmissionError`."""
 
     raised: bool
     value_error: bool
     message: str
+    public: str = ""
 
     def describe(self) -> str:
-        return self.message if self.raised else "no exception"
+        """The failure in words a report may show."""
+        return self.public if self.raised else "no exception"
 
 
 class Impl:
     """Base: attribute access gives a proxy that calls the implementation's function."""
+
+    #: The sources of the cells the implementation ran (for :meth:`raised_where`).
+    cells: Sequence[str] = ()
 
     def _reply(self, request: dict[str, Any]) -> dict[str, Any]:
         raise NotImplementedError
@@ -57,16 +93,35 @@ class Impl:
         reply = self._reply(request)
         if not reply.get("ok"):
             raise SubmissionError(
-                f"{name} failed: {reply['error']}", reply.get("value_error", False)
+                f"{name} failed: {reply['error']}",
+                reply.get("value_error", False),
+                public=f"{name} raised {self.raised_where(reply)}",
             )
         return reply["value"]
+
+    def raised_where(self, reply: dict[str, Any]) -> str:
+        """What a failed call raised and where, from grader text and the notebook's own source:
+        the type if it is one of :data:`SHOWN_EXCEPTIONS`, and the line ``where`` points to,
+        read from :attr:`cells` (what the worker claims selects a line; it writes none)."""
+        kind = reply.get("type")
+        text = kind if kind in SHOWN_EXCEPTIONS else "an exception"
+        where = reply.get("where")
+        if not (type(where) is list and len(where) == 2 and all(type(n) is int for n in where)):
+            return text
+        cell, line = where
+        lines = self.cells[cell].splitlines() if 0 <= cell < len(self.cells) else []
+        if not 1 <= line <= len(lines):
+            return text
+        first = untrusted.clean(lines[0].strip(), 60)
+        quoted = untrusted.clean(lines[line - 1].strip(), MAX_LINE_CHARS)
+        return f"{text} at line {line} of the cell starting `{first}`: `{quoted}`"
 
     def error_of(self, name: str, *args: Any, **kwargs: Any) -> CallError:
         """Call ``name`` expecting an exception; report whether and how it raised."""
         try:
             self.call(name, *args, **kwargs)
         except SubmissionError as exc:
-            return CallError(True, exc.value_error, str(exc))
+            return CallError(True, exc.value_error, str(exc), exc.public)
         return CallError(False, False, "")
 
     def __getattr__(self, name: str) -> Callable[..., Any]:
@@ -82,13 +137,13 @@ class RunLog:
     cell_errors: dict[int, str] = field(default_factory=dict)
     cell_outputs: dict[int, list[CellOutput]] = field(default_factory=dict)
     events: list[str] = field(default_factory=list)
-    status: str = "ok"
+    status: Status = Status.OK
     load_seconds: float = 0.0
 
-    def note(self, status: str, event: str) -> None:
+    def note(self, status: Status | str, event: str) -> None:
         self.events.append(event)
-        if self.status == "ok" or status == "crashed":
-            self.status = status
+        if self.status is Status.OK or status == Status.CRASHED:
+            self.status = Status(status)
 
 
 def _is_cell_event(message: Any) -> bool:

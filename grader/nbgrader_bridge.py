@@ -39,13 +39,14 @@ from nbformat.v4 import new_output
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Bool, Float, Unicode
 
-from grader import GraderError, cell_outputs
+from grader import GraderError, cell_outputs, untrusted
 from grader.calibrate import TimeLimits, load_limits, resolve_device
 from grader.grading import JobOptions, SubmissionResult, fault_record, serve_queue
 from grader.layout import release_notebook
 from grader.notebook import Submission, code_cell_positions, read_release
 from grader.runner import Failure, QuestionScore
 from grader.sandbox import Limits, isolation_level
+from grader.status import Status
 from grader.suites import Assignment, assignment_names, load_assignment
 
 PREPROCESSOR = f"{__name__}.SandboxedAutograde"
@@ -181,10 +182,10 @@ def test_cell_outputs(
         kinds = {kind: failed.count(kind) for kind in dict.fromkeys(failed)}
         details = [f"{n} {kind.value}" for kind, n in kinds.items()]
         lines.append(summary + (f"; {', '.join(details)}" if details else ""))
-    if result.status != "ok" and q.score < q.max_score and q.tests:
+    if result.status is not Status.OK and q.score < q.max_score and q.tests:
         reason = f" ({result.reason})" if student_text else ""
         lines.append(f"Grading status: {result.status}{reason}")
-    text = cell_outputs.safe_text("\n".join(lines))[:3000] + "\n"
+    text = untrusted.clean("\n".join(lines), 3000, lines=True) + "\n"
     points = min(max(q.score, 0.0), q.max_score)
     return [
         new_output("stream", name="stdout", text=text),
@@ -213,7 +214,7 @@ def fill_notebook(
         cell.outputs = cell_outputs.to_nbformat(outputs)
         error = result.cell_errors.get(index)
         if error and not any(isinstance(o, cell_outputs.Traceback) for o in outputs):
-            text = cell_outputs.safe_text(error)
+            text = untrusted.clean(error, lines=True)
             cell.outputs.append(new_output("stream", name="stderr", text=text + "\n"))
         cell.execution_count = index + 1
 

@@ -6,7 +6,10 @@ batch turns it into a ``malformed`` record and moves on.
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import os
+import stat
 import sys
 import warnings
 from dataclasses import dataclass
@@ -18,6 +21,8 @@ from pathlib import Path
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
 
 import nbformat  # noqa: E402 (after the line above)
+
+from grader import untrusted  # noqa: E402
 
 #: grade_id prefix of ungraded experiment cells (minutes of training, say) that the grader skips:
 #: no graded function may live there, and a student who moves one there only loses its points.
@@ -32,10 +37,13 @@ class MalformedNotebook(Exception):
 
 @dataclass(frozen=True)
 class Submission:
-    """One notebook to grade; ``name`` is its row in the gradebook."""
+    """One notebook to grade; ``name`` is its row in the gradebook. ``missing``: why there is
+    nothing to read at ``path`` ("" when there is); ``others``: notebooks beside it, not graded."""
 
     name: str
     path: Path
+    missing: str = ""
+    others: tuple[str, ...] = ()
 
 
 def _is_test_cell(meta: dict) -> bool:
@@ -99,21 +107,36 @@ def code_cell_positions(nb: nbformat.NotebookNode, release: Release | None = Non
     return positions
 
 
-def read_notebook(path: Path) -> nbformat.NotebookNode:
-    """The notebook at ``path``, read and validated; MalformedNotebook saying what is wrong."""
+def _read_regular(path: Path) -> bytes:
+    """The bytes of the regular file at ``path``, never following a final symbolic link nor
+    blocking on a pipe or device; MalformedNotebook when it is none or too large."""
     try:
-        size = path.stat().st_size
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as exc:
         raise MalformedNotebook(f"cannot read the file: {exc.strerror}") from None
-    if size == 0:
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise MalformedNotebook("not a regular file")
+        if info.st_size > MAX_NOTEBOOK_BYTES:
+            raise MalformedNotebook(
+                f"the file is {info.st_size / 1024**2:.0f} MB, over the "
+                f"{MAX_NOTEBOOK_BYTES // 1024**2} MB limit: clear the outputs "
+                "(Kernel > Restart & Clear Output) and submit again"
+            )
+        data = handle.read(MAX_NOTEBOOK_BYTES + 1)
+    if not data:
         raise MalformedNotebook("the file is empty")
-    if size > MAX_NOTEBOOK_BYTES:
-        raise MalformedNotebook(
-            f"the file is {size / 1024**2:.0f} MB, over the {MAX_NOTEBOOK_BYTES // 1024**2} MB "
-            "limit: clear the outputs (Kernel > Restart & Clear Output) and submit again"
-        )
+    if len(data) > MAX_NOTEBOOK_BYTES:  # it grew while being read
+        raise MalformedNotebook(f"the file is over the {MAX_NOTEBOOK_BYTES // 1024**2} MB limit")
+    return data
+
+
+def read_notebook(path: Path) -> nbformat.NotebookNode:
+    """The notebook at ``path``, read and validated; MalformedNotebook saying what is wrong."""
+    data = _read_regular(path)
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = data.decode("utf-8")
         json.loads(text)
     except UnicodeDecodeError:
         raise MalformedNotebook("the file is not text (is it a notebook?)") from None
@@ -151,37 +174,81 @@ def with_cells_replaced(path: Path, replace: dict[str, str]) -> nbformat.Noteboo
     return nb
 
 
-def _nbgrader_tree(folder: Path, assignment: str) -> list[Submission]:
-    found = []
-    for student in sorted(p for p in folder.iterdir() if p.is_dir()):
-        notebooks = sorted((student / assignment).glob("*.ipynb"))
-        if notebooks:
-            found.append(Submission(student.name, notebooks[0]))
-    return found
+def _entry_problem(path: Path) -> str:
+    """Why the folder entry ``path`` is not read as a notebook ("" when it is a regular file)."""
+    try:
+        mode = path.lstat().st_mode
+    except OSError as exc:
+        return f"{path.name} cannot be read ({exc.strerror})"
+    if stat.S_ISLNK(mode):
+        return f"{path.name} is a symbolic link: only regular files are graded"
+    if not stat.S_ISREG(mode):
+        return f"{path.name} is not a regular file"
+    return ""
+
+
+def _listing(folder: Path) -> list[Path]:
+    """The entries of ``folder``, sorted; none when it cannot be listed."""
+    try:
+        return sorted(folder.iterdir())
+    except OSError:
+        return []
+
+
+def _is_dir(path: Path) -> bool:
+    """A real folder: not a symbolic link to one."""
+    return not path.is_symlink() and path.is_dir()
+
+
+def _tree_student(student: Path, assignment: str) -> Submission:
+    """A student's folder of an nbgrader ``submitted/`` tree, as nbgrader reads it: the graded
+    notebook is the assignment's own, ``<student>/<assignment>/<assignment>.ipynb``."""
+    folder = student / assignment
+    expected = folder / f"{assignment}.ipynb"
+    if not _is_dir(folder):
+        what = "is a symbolic link" if folder.is_symlink() else "does not exist"
+        return Submission(student.name, expected, missing=f"{assignment}/ {what}")
+    others = tuple(p.name for p in _listing(folder) if p.suffix == ".ipynb" and p != expected)
+    if os.path.lexists(expected):
+        problem = _entry_problem(expected)
+    else:
+        problem = f"no {expected.name} in {assignment}/"
+        problem += f" (it holds {', '.join(others[:5])}, not graded)" if others else ""
+    return Submission(student.name, expected, missing=problem, others=others)
+
+
+def _is_nbgrader_tree(folder: Path, assignment: str) -> bool:
+    return any(_is_dir(p) and _is_dir(p / assignment) for p in _listing(folder))
+
+
+def _folder(folder: Path, assignment: str) -> list[Submission]:
+    """What a folder given on the command line holds (see :func:`find_submissions`)."""
+    if _is_nbgrader_tree(folder, assignment):
+        return [_tree_student(p, assignment) for p in _listing(folder) if _is_dir(p)]
+    return [
+        Submission(p.stem, p, missing=_entry_problem(p))
+        for p in _listing(folder)
+        if p.suffix == ".ipynb"
+    ]
 
 
 def find_submissions(paths: list[Path], assignment: str) -> list[Submission]:
-    """Expand files and folders into submissions with unique names.
+    """Expand files and folders into submissions with unique, folder-safe names.
 
-    A folder whose sub-folders hold ``<student>/<assignment>/*.ipynb`` is an nbgrader
-    ``submitted/`` tree (one submission per student, named by student id); any other folder
-    contributes its ``*.ipynb`` files, named by file stem.
+    A folder with a sub-folder ``<student>/<assignment>/`` is an nbgrader ``submitted/`` tree:
+    one submission per student folder, named by student id, graded from
+    ``<assignment>.ipynb`` as nbgrader does (other notebooks there are listed, a student without
+    it gets a ``missing`` record). Any other folder contributes its ``*.ipynb`` files, named by
+    file stem. The paths given are followed wherever they lead; inside them, only real folders and
+    regular files are read (a symbolic link, from an extracted archive say, gets a ``missing``
+    record saying so). Names come from :func:`grader.untrusted.unique_names`.
     """
     found: list[Submission] = []
     for path in paths:
-        if path.is_dir():
-            tree = _nbgrader_tree(path, assignment)
-            if tree:
-                found += tree
-            else:
-                notebooks = sorted(path.glob("*.ipynb"))
-                found += [Submission(nb.stem, nb) for nb in notebooks]
+        resolved = path.resolve()
+        if resolved.is_dir():
+            found += _folder(resolved, assignment)
         else:
-            found.append(Submission(path.stem, path))
-    seen: dict[str, int] = {}
-    unique = []
-    for sub in found:
-        count = seen.get(sub.name, 0)
-        seen[sub.name] = count + 1
-        unique.append(sub if count == 0 else Submission(f"{sub.name}-{count + 1}", sub.path))
-    return unique
+            found.append(Submission(path.stem, resolved, missing=_entry_problem(resolved)))
+    names = untrusted.unique_names([sub.name for sub in found])
+    return [dataclasses.replace(sub, name=name) for sub, name in zip(found, names, strict=True)]

@@ -1,18 +1,22 @@
 """Reports: ``grades.csv``, a Gradescope ``results.json`` and a feedback file per submission.
 
 Nothing here shows hidden test source or hidden inputs: a test appears by its name and its
-failure message only.
+failure message only. Every string a submission controls reaches a sink through
+:mod:`grader.untrusted` (CSV cells, Markdown code spans, console text, folder names), so no
+record can break a report, run as a formula or land outside ``out``.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import tempfile
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
+from grader import UsageError, untrusted
 from grader.grading import SubmissionResult
 from grader.runner import QuestionScore
 from grader.suites import Assignment
@@ -77,45 +81,69 @@ def results_json(assignment: Assignment, result: SubmissionResult) -> dict:
 
 def feedback_markdown(assignment: Assignment, result: SubmissionResult) -> str:
     """A readable feedback file: per question, the score and what to fix."""
+    code = untrusted.markdown_code
+    why = code(result.reason) if result.reason else "no test ran."
     lines = [
-        f"# Feedback: {assignment.name}, {result.name}",
+        f"# Feedback: {assignment.name}, {code(result.name)}",
         "",
         f"Score: **{result.total:g} / {assignment.max_total:g}**. Status: {result.status}.",
     ]
     if result.reason:
-        lines += ["", f"What happened: {result.reason}."]
+        lines += ["", f"What happened: {code(result.reason)}"]
+    if result.others:
+        lines += ["", "Also in the folder, not graded: " + ", ".join(map(code, result.others))]
     if result.cell_errors:
         lines += ["", "## Cells that raised errors", ""]
-        lines += [f"- cell {i + 1}: {text}" for i, text in sorted(result.cell_errors.items())]
+        errors = sorted(result.cell_errors.items())
+        lines += [f"- cell {i + 1}: {code(text)}" for i, text in errors]
     for q in result.questions:
         lines += ["", f"## {q.question}: {q.score:g} / {q.max_score:g}", ""]
         failed = [t for t in q.tests if not t.passed]
         if not q.tests:
-            lines.append("Not graded: " + (result.reason or "no test ran."))
+            lines.append(f"Not graded: {why}")
         elif not failed:
             lines.append("All checks passed.")
         for t in failed:
             kind = "visible check" if t.visible else "hidden check"
-            lines.append(f"- {kind} `{t.name}`: {t.message}")
+            lines.append(f"- {kind} {code(t.name)}: {code(t.message)}")
     return "\n".join(lines) + "\n"
 
 
+GRADES_COLUMNS = ("total", "max_total", "status", "path")
+
+
+def check_out(out: Path) -> None:
+    """Make ``out`` ready for reports, before any grading; UsageError saying why it cannot be."""
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out} exists and is not a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out):
+            pass
+    except OSError as exc:
+        raise UsageError(f"--out {out} cannot be written to ({exc.strerror})") from None
+
+
 def write_reports(assignment: Assignment, results: list[SubmissionResult], out: Path) -> None:
-    """Write ``grades.csv`` and ``<submission>/{results.json,feedback.md}`` under ``out``."""
+    """Write ``grades.csv`` and ``<submission>/{results.json,feedback.md}`` under ``out``: one
+    row per record, and one folder per record named by :func:`grader.untrusted.unique_names`
+    (the records' own names when they are safe and distinct already)."""
     out.mkdir(parents=True, exist_ok=True)
-    with open(out / "grades.csv", "w", newline="") as handle:
+    folders = untrusted.unique_names([r.name for r in results])
+    with open(out / "grades.csv", "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["submission", *assignment.questions, "total", "max_total", "status"])
-        for r in results:
+        writer.writerow(["submission", *assignment.questions, *GRADES_COLUMNS])
+        for r, folder in zip(results, folders, strict=True):
             scores = [f"{q.score:g}" for q in r.questions]
-            writer.writerow(
-                [r.name, *scores, f"{r.total:g}", f"{assignment.max_total:g}", r.status]
-            )
-    for r in results:
-        folder = out / r.name
+            path = untrusted.csv_cell(r.path)
+            tail = [f"{r.total:g}", f"{assignment.max_total:g}", r.status, path]
+            writer.writerow([untrusted.csv_cell(folder), *scores, *tail])
+    for r, name in zip(results, folders, strict=True):
+        folder = out / name
         folder.mkdir(exist_ok=True)
-        (folder / "results.json").write_text(json.dumps(results_json(assignment, r), indent=1))
-        (folder / "feedback.md").write_text(feedback_markdown(assignment, r))
+        report = json.dumps(results_json(assignment, r), indent=1)
+        (folder / "results.json").write_text(report, encoding="utf-8")
+        (folder / "feedback.md").write_text(feedback_markdown(assignment, r), encoding="utf-8")
 
 
 def print_table(assignment: Assignment, results: list[SubmissionResult], console: Console) -> None:
@@ -128,7 +156,7 @@ def print_table(assignment: Assignment, results: list[SubmissionResult], console
     table.add_column("status", no_wrap=True)
     for r in results:
         table.add_row(
-            r.name,
+            untrusted.terminal(r.name),
             *(f"{q.score:g}" for q in r.questions),
             f"{r.total:g}/{assignment.max_total:g}",
             r.status,
@@ -136,7 +164,7 @@ def print_table(assignment: Assignment, results: list[SubmissionResult], console
     console.print(table)
     for r in results:
         if r.reason:
-            console.print(f"{r.name}: {r.status}: {r.reason}", highlight=False)
+            console.print(untrusted.terminal(f"{r.name}: {r.status}: {r.reason}"))
 
 
 def table_console() -> Console:

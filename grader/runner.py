@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from grader import GraderError
+from grader import GraderError, untrusted
 from grader.checks import visible_params
 from grader.impl import Impl, SubmissionError
 from grader.suites import SUITES_DIR, Assignment
@@ -52,6 +52,9 @@ class TestResult:
     seconds: float
     failure: Failure | None = None
 
+    def __post_init__(self) -> None:
+        self.message = untrusted.clean(self.message)  # it may quote what a submission raised
+
 
 @dataclass
 class QuestionScore:
@@ -62,11 +65,19 @@ class QuestionScore:
 
 
 def _describe_failure(exc: BaseException) -> tuple[str, Failure]:
+    """A failed test's message and kind, in the grader's words only.
+
+    A wrong value's message is the check's own (:mod:`grader.checks` names no hidden input). A
+    call that raised or stopped gives :attr:`SubmissionError.public`, never the submission's
+    exception text: a function may quote its inputs, or keep hidden inputs from an earlier call
+    and raise them in a visible check's. A check that could not use a value names the error's
+    type only (its text may quote the value).
+    """
     if isinstance(exc, SubmissionError):
-        return str(exc)[:2000], Failure.STOPPED if exc.stopped else Failure.RAISED
+        return exc.public, Failure.STOPPED if exc.stopped else Failure.RAISED
     if isinstance(exc, AssertionError):
-        return (str(exc) or "a check failed")[:2000], Failure.WRONG
-    return f"the check could not run ({type(exc).__name__}: {exc})"[:2000], Failure.UNUSABLE
+        return str(exc) or "a check failed", Failure.WRONG
+    return f"the check could not use the value returned ({type(exc).__name__})", Failure.UNUSABLE
 
 
 class _SuitePlugin:

@@ -461,7 +461,7 @@ class Worker:
         req_r, self._req_w = os.pipe()
         os.set_blocking(self._req_w, False)  # a request that is not read must not block us
         self._rep_r, rep_w = os.pipe()
-        self._buffer = b""
+        self._buffer = bytearray()
         try:
             with open(self.log_path, "wb") as log:
                 if pool is not None:
@@ -529,11 +529,12 @@ class Worker:
             ready, _, _ = select.select([self._rep_r], [], [], left)
             if not ready:
                 continue
-            chunk = os.read(self._rep_r, max(65536, size - len(self._buffer)))
+            chunk = os.read(self._rep_r, min(1 << 20, max(65536, size - len(self._buffer))))
             if not chunk:
                 raise self._died("the worker exited")
-            self._buffer += chunk
-        data, self._buffer = self._buffer[:size], self._buffer[size:]
+            self._buffer += chunk  # in place: a bytearray, so a large reply costs linear time
+        data = bytes(self._buffer[:size])
+        del self._buffer[:size]
         return data
 
     def _died(self, what: str) -> WorkerError:

@@ -20,6 +20,7 @@ from grader.grading import SubmissionResult, grade_many
 from grader.layout import release_notebook, solution_notebook
 from grader.notebook import Submission, with_cells_replaced
 from grader.reports import table_console
+from grader.status import Status
 from grader.suites import Assignment, Mutant, assignment_names, load_assignment
 
 
@@ -55,7 +56,7 @@ def validate_assignment(assignment: Assignment, device: str) -> list[Check]:
             ),
         ]
         reference, stub, *mutants = grade_many(assignment, subs, limits=limits, device=device)
-    full = reference.total == assignment.max_total and reference.status == "ok"
+    full = reference.total == assignment.max_total and reference.status is Status.OK
     checks = [
         Check(assignment.name, "reference", "100 %", reference, full),
         Check(assignment.name, "stub", "0", stub, stub.total == 0),

@@ -11,8 +11,10 @@ Protocol (length-prefixed JSON, see :mod:`.boundary`), requests on one pipe, rep
    that fails.
 2. ``{"op": "call", "fn": name, "args": [...], "kwargs": {...}, "post": ...}``: the worker calls
    the notebook's function ``name`` and replies ``{"ok": true, "value": data}`` or
-   ``{"ok": false, "error": text, "value_error": bool}``. ``post`` names a trusted conversion
-   for results that cannot cross as they are (``{"sympy_eval": points}``).
+   ``{"ok": false, "error": text, "value_error": bool, "type": name, "where": [cell, line]}``
+   (``where``: the innermost line of the notebook's own cells in the traceback, or null).
+   ``post`` names a trusted conversion for results that cannot cross as they are
+   (``{"sympy_eval": points}``).
 3. ``{"op": "bye"}``: exit.
 
 Nothing here judges anything: a reply is only data, and the trusted side decides what it is worth.
@@ -25,6 +27,7 @@ import io
 import os
 import signal
 import sys
+import traceback
 from typing import Any
 
 from . import boundary, capture
@@ -77,6 +80,34 @@ def describe(exc: BaseException) -> str:
     return text[:MAX_ERROR_CHARS]
 
 
+class CellFiles:
+    """Which cell each code object IPython compiles comes from (its file name -> cell index),
+    so that an exception can say where in the notebook it was raised."""
+
+    def __init__(self, shell: Any) -> None:
+        self.running = -1
+        self.index: dict[str, int] = {}
+        name_of = shell.compile.get_code_name
+
+        def get_code_name(raw_code: str, transformed_code: str, number: int) -> str:
+            name = name_of(raw_code, transformed_code, number)
+            self.index.setdefault(name, self.running)
+            return name
+
+        shell.compile.get_code_name = get_code_name
+
+    def where(self, exc: BaseException) -> list[int] | None:
+        """``[cell, line]`` of the innermost frame of ``exc`` in one of the cells, else None."""
+        try:
+            for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+                cell = self.index.get(frame.filename, -1)
+                if cell >= 0 and type(frame.lineno) is int:
+                    return [cell, frame.lineno]
+        except Exception:
+            pass
+        return None
+
+
 def _on_alarm(signum: int, frame: Any) -> None:
     raise CellTimeout
 
@@ -88,16 +119,19 @@ def run_cells(
     timeout: float,
     reply_fd: int,
     recorder: capture.CellRecorder | None = None,
+    files: CellFiles | None = None,
 ) -> dict[str, str]:
     """Execute the cells in order; return ``{str(index): error text}`` for failed cells.
     With a ``recorder``, each cell's outputs are recorded and its figures drawn (within the
-    cell's time limit)."""
+    cell's time limit); ``files`` learns which code comes from which cell."""
     errors: dict[str, str] = {}
     for index, source in enumerate(cells):
         if index in skip:
             errors[str(index)] = "skipped: this cell stopped the worker in an earlier attempt"
             continue
         boundary.send(reply_fd, {"event": "cell", "index": index})
+        if files is not None:
+            files.running = index
         if recorder is not None:
             recorder.start(index)
         signal.signal(signal.SIGALRM, _on_alarm)
@@ -147,7 +181,9 @@ def _sympy_eval(value: Any, points: list[dict[str, float]]) -> dict[str, Any]:
     return {"values": values, "symbols": assumptions}
 
 
-def serve_call(namespace: dict[str, Any], request: dict[str, Any]) -> dict[str, Any]:
+def serve_call(
+    namespace: dict[str, Any], request: dict[str, Any], files: CellFiles | None = None
+) -> dict[str, Any]:
     """Call one notebook function as the request asks; never raises."""
     name = request["fn"]
     func = namespace.get(name)
@@ -166,7 +202,13 @@ def serve_call(namespace: dict[str, Any], request: dict[str, Any]) -> dict[str, 
             value = _sympy_eval(value, post["sympy_eval"])
         return {"ok": True, "value": boundary.to_data(value)}
     except BaseException as exc:
-        return {"ok": False, "error": describe(exc), "value_error": isinstance(exc, ValueError)}
+        return {
+            "ok": False,
+            "error": describe(exc),
+            "value_error": isinstance(exc, ValueError),
+            "type": type(exc).__name__,
+            "where": files.where(exc) if files is not None else None,
+        }
 
 
 def make_shell() -> Any:
@@ -186,12 +228,12 @@ def serve(request_fd: int, reply_fd: int) -> None:
     sys.stdout = CappedOutput(sys.__stdout__, budget)
     sys.stderr = CappedOutput(sys.__stderr__, budget)
     shell = make_shell()
+    files = CellFiles(shell)
     requests = os.fdopen(request_fd, "rb", buffering=0)
     first = boundary.receive(requests)
     recorder = capture.install(shell) if first.get("outputs") else None
-    errors = run_cells(
-        shell, first["cells"], first.get("skip", []), first["cell_timeout"], reply_fd, recorder
-    )
+    skip, timeout = first.get("skip", []), first["cell_timeout"]
+    errors = run_cells(shell, first["cells"], skip, timeout, reply_fd, recorder, files)
     done: dict[str, Any] = {"event": "done", "errors": errors}
     if recorder is not None:
         done["outputs"] = recorder.cells
@@ -200,7 +242,7 @@ def serve(request_fd: int, reply_fd: int) -> None:
         request = boundary.receive(requests)
         if request.get("op") == "bye":
             break
-        boundary.send(reply_fd, serve_call(shell.user_ns, request))
+        boundary.send(reply_fd, serve_call(shell.user_ns, request, files))
     sys.stdout.flush()
     os._exit(0)
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from grader import GraderError
+from grader import UsageError
 
 SUITES_DIR = Path(__file__).resolve().parent
 
@@ -71,7 +71,7 @@ def assignment_names() -> list[str]:
 def load_assignment(name: str) -> Assignment:
     """The :class:`Assignment` called ``name``; :class:`GraderError` naming the known ones."""
     if name not in assignment_names():
-        raise GraderError(
+        raise UsageError(
             f"unknown assignment {name!r}; known assignments: {', '.join(assignment_names())}"
         )
     package = importlib.import_module(f"grader.suites.{name}")

@@ -1,7 +1,13 @@
 """The data boundary: what may cross, what may not, and that lies turn into plain data."""
 
+import contextlib
+import json
+import tracemalloc
+
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from grader.harness import boundary
 from grader.harness.testfns import Fn
@@ -81,7 +87,7 @@ def test_lying_array_protocol_yields_only_the_numbers_it_claims():
     ],
 )
 def test_decode_rejects_anything_but_plain_data(payload):
-    with pytest.raises((boundary.BoundaryError, ValueError)):
+    with pytest.raises(boundary.BoundaryError):
         boundary.decode(payload)
 
 
@@ -106,3 +112,59 @@ def test_a_message_larger_than_a_pipe_buffer_arrives_whole():
         got = boundary.receive(stream)
     writer.join()
     np.testing.assert_array_equal(got["v"], big["v"])
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(payload=st.binary(max_size=200) | JSON.map(lambda v: json.dumps(v).encode()))
+def test_decode_of_any_bytes_returns_data_or_raises_a_boundary_error_only(payload):
+    with contextlib.suppress(boundary.BoundaryError):
+        boundary.decode(payload)
+
+
+@settings(max_examples=200, deadline=None)
+@given(secret=st.text("abcdefghijklmnopqrstuvwxyz0123456789", min_size=12, max_size=20))
+def test_decode_errors_never_quote_what_they_received(secret):
+    """A reply may carry hidden inputs back into an error message, and so into feedback."""
+    for payload in [
+        {secret: 1},
+        {"__ndarray__": "", "dtype": [[secret, "<f8"]], "shape": [0]},
+        {"__ndarray__": "", "dtype": secret, "shape": [0]},
+        {"__fn__": secret, "params": {}},
+        {"__complex__": [secret, 1]},
+    ]:
+        with pytest.raises(boundary.BoundaryError) as info:
+            boundary.decode(json.dumps(payload).encode())
+        assert secret not in str(info.value)
+    with pytest.raises(boundary.BoundaryError) as info:
+        boundary.decode(b'["' + secret.encode() + b'" 1]')
+    assert secret not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "bomb",
+    [b"[" + b"[]," * (6 * 2**20) + b"[]]", b"[" + b"0," * (8 * 2**20) + b"0]"],
+    ids=["nested empty lists", "many values"],
+)
+def test_a_decoding_bomb_is_refused_before_any_object_is_built(bomb):
+    """16 MiB of ``[],`` would build 6 million lists (about 400 MB); the counts come first."""
+    tracemalloc.start()
+    try:
+        with pytest.raises(boundary.BoundaryError, match="more than"):
+            boundary.decode(bomb)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 2 * 2**20, peak
+
+
+def test_the_largest_honest_messages_are_within_the_structure_caps():
+    """A list of a million floats (a student who returns lists, not arrays) still crosses."""
+    values = [float(i) for i in range(10**6)]
+    assert boundary.roundtrip(values) == values

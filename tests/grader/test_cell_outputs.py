@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grader import cell_outputs
+from grader import cell_outputs, untrusted
 from grader.cell_outputs import Display, Stream, Traceback
 from grader.harness.capture import MAX_IMAGES, MAX_TEXT_CHARS
 from grader.sandbox import Limits, Worker, bwrap_works
@@ -47,7 +47,7 @@ def test_parse_accepts_only_its_shapes_and_never_fails_otherwise(raw):
         assert 0 <= index < 5
         for out in outputs:
             texts = [out.text] if not isinstance(out, Display) else [out.data.get("text/plain", "")]
-            assert all(cell_outputs.safe_text(t) == t for t in texts)
+            assert all(untrusted.clean(t, len(t), lines=True) == t for t in texts)
             if isinstance(out, Display):
                 assert set(out.data) <= {"text/plain", "image/png", "image/jpeg"}
                 for mime in set(out.data) - {"text/plain"}:
@@ -76,7 +76,7 @@ def test_parse_rejects_what_the_recorder_never_sends(raw):
         cell_outputs.parse(raw, cells=5)
 
 
-def test_parse_drops_control_characters_and_keeps_within_the_text_budget():
+def test_parse_replaces_control_characters_and_keeps_within_the_text_budget():
     first = "a\x1b[2J\x1b]0;pwned\x07b\tc\n"
     raw = {
         "0": [{"kind": "stream", "name": "stdout", "text": first}],
@@ -84,7 +84,7 @@ def test_parse_drops_control_characters_and_keeps_within_the_text_budget():
         "2": [{"kind": "traceback", "text": "lost"}],
     }
     parsed = cell_outputs.parse(raw, cells=3)
-    assert parsed[0] == [Stream("stdout", "a[2J]0;pwnedb\tc\n")]
+    assert parsed[0] == [Stream("stdout", "a\ufffd[2J\ufffd]0;pwned\ufffdb\tc\n")]
     assert len(parsed[1][0].text) == MAX_TEXT_CHARS - len(first)  # one budget for all cells
     assert parsed[2] == [Traceback("")]
 

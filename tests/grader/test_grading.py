@@ -59,3 +59,35 @@ def test_a_different_correct_quadrature_gets_full_marks(hw01, limits, tmp_path):
     result = grade(hw01, limits, path)
     failed = [t.message for q in result.questions for t in q.tests if not t.passed]
     assert scores(result)["delta_pairing"] == hw01.questions["delta_pairing"], failed
+
+
+LEAKY_LORENTZIAN = '''\
+SEEN = []
+
+
+def lorentzian(x, eps):
+    """Right on the first call; from then on it raises every input it has seen."""
+    SEEN.append(repr((x, eps)))
+    if len(SEEN) > 1:
+        leak = type("Leak" + str(len(SEEN)), (ValueError,), {})
+        raise leak("LE" + "AK " + " ".join(SEEN))
+    return eps / (np.pi * (np.asarray(x, dtype=float) ** 2 + eps**2))
+'''
+
+
+def test_no_report_carries_what_a_function_raised_only_where(hw01, limits, tmp_path):
+    """A function that quotes the inputs it has seen (hidden ones included, even in a later
+    visible check's call) shows only the exception's kind and its own notebook line. (The
+    notebook's own cells, which run before any hidden input exists, keep their error text.)"""
+    from grader.reports import feedback_markdown, results_json
+
+    path = make_submission(tmp_path, "leaky", replace={"lorentzian": LEAKY_LORENTZIAN})
+    result = grade(hw01, limits, path)
+    assert scores(result)["lorentzian"] == 0
+    feedback = feedback_markdown(hw01, result).split("## lorentzian", 1)[1]
+    shown = feedback + str(results_json(hw01, result)["tests"]) + result.reason
+    assert "LEAK" not in shown and "Leak" not in shown
+    messages = [t.message for q in result.questions for t in q.tests if not t.passed]
+    line = 'raise leak("LE" + "AK " + " ".join(SEEN))'
+    assert any("raised an exception at line 9 of the cell starting" in m for m in messages)
+    assert any(line in m for m in messages), messages

@@ -1,6 +1,7 @@
 """Reading submissions: clear reasons for broken files, test cells left out, names unique."""
 
 import json
+import os
 
 import nbformat
 import pytest
@@ -119,20 +120,70 @@ def test_truncated_notebook_is_malformed(tmp_path):
         read_code_cells(path)
 
 
-def test_nbgrader_submitted_tree_is_one_submission_per_student(tmp_path):
-    for student in ("alice", "bob"):
+def test_nbgrader_tree_grades_the_assignment_notebook_by_name_and_lists_the_rest(tmp_path):
+    """As nbgrader reads a submitted/ tree: <student>/<assignment>/<assignment>.ipynb, whatever
+    else is there; a student without it still gets a (missing) submission, with the reason."""
+    for student, names in {
+        "alice": ["hw.ipynb"],
+        "bob": ["Untitled.ipynb", "hw.ipynb", "a-copy.ipynb"],
+        "carol": ["Untitled.ipynb"],
+        "dave": [],
+    }.items():
         folder = tmp_path / student / "hw"
         folder.mkdir(parents=True)
-        write_nb(folder / "hw.ipynb", [new_code_cell("x = 1")])
-    subs = find_submissions([tmp_path], "hw")
-    assert [s.name for s in subs] == ["alice", "bob"]
+        for name in names:
+            write_nb(folder / name, [new_code_cell("x = 1")])
+    (tmp_path / "erin").mkdir()  # no hw/ folder at all
+    subs = {s.name: s for s in find_submissions([tmp_path], "hw")}
+    assert list(subs) == ["alice", "bob", "carol", "dave", "erin"]
+    assert subs["bob"].path == tmp_path / "bob" / "hw" / "hw.ipynb" and not subs["bob"].missing
+    assert subs["bob"].others == ("Untitled.ipynb", "a-copy.ipynb")
+    assert "no hw.ipynb" in subs["carol"].missing and "Untitled.ipynb" in subs["carol"].missing
+    assert "no hw.ipynb" in subs["dave"].missing
+    assert "does not exist" in subs["erin"].missing
+    assert not subs["alice"].missing and subs["alice"].others == ()
 
 
-def test_duplicate_stems_get_unique_names(tmp_path):
-    (tmp_path / "a").mkdir()
-    (tmp_path / "b").mkdir()
-    paths = [write_nb(tmp_path / d / "x.ipynb", []) for d in ("a", "b")]
-    assert [s.name for s in find_submissions(paths, "hw")] == ["x", "x-2"]
+def test_names_are_unique_and_safe_across_folders(tmp_path):
+    paths = []
+    stems = [("a", "x"), ("b", "x"), ("c", "x-2"), ("d", ".."), ("e", "=HYPERLINK(1)")]
+    for folder, stem in stems:
+        (tmp_path / folder).mkdir()
+        paths.append(write_nb(tmp_path / folder / f"{stem}.ipynb", []))
+    subs = find_submissions(paths, "hw")
+    assert [s.name for s in subs] == ["x", "x-3", "x-2", "submission", "_HYPERLINK_1_"]
+    assert [s.path for s in subs] == paths
+
+
+def test_links_and_special_files_inside_a_folder_are_never_read(tmp_path):
+    solution = write_nb(tmp_path / "solution.ipynb", [new_code_cell("x = 1")])
+    folder = tmp_path / "submissions"
+    folder.mkdir()
+    (folder / "linked.ipynb").symlink_to(solution)
+    (folder / "dangling.ipynb").symlink_to(tmp_path / "nothing.ipynb")
+    os.mkfifo(folder / "fifo.ipynb")
+    write_nb(folder / "real.ipynb", [new_code_cell("x = 2")])
+    subs = {s.name: s for s in find_submissions([folder], "hw")}
+    assert "symbolic link" in subs["linked"].missing and "symbolic link" in subs["dangling"].missing
+    assert "not a regular file" in subs["fifo"].missing
+    assert not subs["real"].missing
+    with pytest.raises(MalformedNotebook, match="not a regular file"):
+        read_code_cells(folder / "fifo.ipynb")  # and does not block on the pipe
+    with pytest.raises(MalformedNotebook, match="cannot read"):
+        read_code_cells(folder / "linked.ipynb")
+
+
+def test_a_symlinked_student_folder_is_not_followed(tmp_path):
+    outside = tmp_path / "outside" / "hw"
+    outside.mkdir(parents=True)
+    write_nb(outside / "hw.ipynb", [new_code_cell("x = 1")])
+    tree = tmp_path / "submitted"
+    (tree / "alice" / "hw").mkdir(parents=True)
+    write_nb(tree / "alice" / "hw" / "hw.ipynb", [])
+    (tree / "mallory").mkdir()
+    (tree / "mallory" / "hw").symlink_to(outside)
+    subs = {s.name: s for s in find_submissions([tree], "hw")}
+    assert "symbolic link" in subs["mallory"].missing and not subs["alice"].missing
 
 
 def test_experiment_cells_are_not_run(tmp_path):
