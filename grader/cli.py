@@ -92,10 +92,11 @@ def main(argv: list[str] | None = None) -> int:
             from grader.reports import check_out, print_table, table_console, write_reports
             from grader.sandbox import isolation_level
             from grader.suites import load_assignment
+            from grader.warm_pool import pool_possible
 
             check_out(args.out)
             level = isolation_level()
-            warm = not args.fresh_workers and level.startswith("bubblewrap")
+            warm = not args.fresh_workers and pool_possible(level)
             console.print(f"isolation: {level}" + (", workers forked from a warm pool" * warm))
             results = grade_batch(
                 args.assignment,

@@ -35,7 +35,7 @@ from grader.runner import QuestionScore, TestResult, run_suite_many, score
 from grader.sandbox import Limits, Worker, isolation_level
 from grader.status import Status
 from grader.suites import Assignment, load_assignment
-from grader.warm_pool import WarmPool
+from grader.warm_pool import WarmPool, pool_possible
 
 
 @dataclass
@@ -100,7 +100,7 @@ class _Session:
         self.worker_limits = worker_limits
         self.device = device
         self.level = level
-        self.warm = warm and level.startswith("bubblewrap")
+        self.warm = warm and pool_possible(level)
         self.lookahead = lookahead
         self.on_result = on_result
         self.pools: list[WarmPool] = []

@@ -20,8 +20,11 @@ Isolation levels, best first (the grader prints the one it used and ``results.js
     is not root (a laptop, a non-root CI). A submission's process that leaves the worker's session
     (``setsid``) may outlive it, and the worker runs as the grader's own user.
 
-In every level: rlimits on address space, CPU time, file size, core dumps and processes (the
-kernel ignores the last for root, so a root grader relies on the cgroup); a scrubbed environment;
+In every level: rlimits on address space, CPU time, file size, core dumps, open files, queued
+signals, message-queue bytes, locked memory and processes (the kernel ignores the last for root,
+so a root grader relies on the cgroup); a seccomp filter refusing the system calls of tables that
+outlive a process or belong to the host user (keyrings, inotify; see
+:mod:`grader.harness.confine`); a scrubbed environment;
 ``python -I -S`` so neither ``PYTHONPATH`` nor the editable install's ``.pth`` can make
 ``course_lib`` or ``grader`` importable; a grader running as root runs the worker as ``nobody``
 (outside bubblewrap only where ``nobody`` can run the interpreter, see
@@ -49,7 +52,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from grader.harness import boundary
+from grader.harness import boundary, confine
 from grader.layout import cache_dir
 
 if TYPE_CHECKING:
@@ -70,13 +73,21 @@ _NO_CACHE = shutil.ignore_patterns("__pycache__")
 
 @dataclass(frozen=True)
 class Limits:
-    """Per-worker resource caps."""
+    """Per-worker resource caps. The last four protect the host rather than the batch: they
+    bound what one worker can take of tables that the kernel keeps per host user or for the
+    whole machine (at most ``processes * open_files`` = 32,768 open files per worker, about
+    1 % of the file table of a machine with 24 GB; queued signals and message-queue bytes are
+    counted per host user, which a root grader's sandbox shares with root)."""
 
     memory_bytes: int = 6 * 1024**3
     cpu_seconds: int = 900
     processes: int = 128
     file_bytes: int = 64 * 1024**2
     tmp_bytes: int = 512 * 1024**2
+    open_files: int = 256
+    pending_signals: int = 256
+    mqueue_bytes: int = 1024**2
+    locked_bytes: int = 64 * 1024
 
 
 class WorkerError(Exception):
@@ -244,11 +255,15 @@ def bwrap_command(limits: Limits, device: str, entry: str = "worker") -> list[st
     if entry == "zygote":
         # The warm pool's server is the sandbox's init: the kernel ignores the SIGKILL and SIGSTOP
         # that a worker (same uid, same pid namespace) might send it, and orphans come to it.
-        # Its POSIX message queues are mounted so that it can list and remove them.
+        # It gives each worker new namespaces and writable mounts (the mqueue mount point
+        # included), which takes these two capabilities in the sandbox's user namespace; its own
+        # /tmp and /dev/shm are read-only, and every worker drops all capabilities.
         args += ["--as-pid-1", "--mqueue", "/dev/mqueue"]
+        args += ["--cap-add", "CAP_SYS_ADMIN", "--cap-add", "CAP_SETPCAP"]
+        args += ["--remount-ro", "/tmp", "--remount-ro", "/dev/shm"]
     # The root and /dev are tmpfs that bwrap creates, owned by the sandbox's user: read-only from
-    # here on, so that only /tmp, /dev/shm (and /dev/mqueue) are writable; nothing written can
-    # land on sys.path (the harness folder) or outside what the warm pool empties.
+    # here on, so that only /tmp and /dev/shm are writable; nothing written can land on sys.path
+    # (the harness folder).
     args += ["--remount-ro", "/dev", "--remount-ro", "/"]
     bootstrap = _bootstrap(SANDBOX_HARNESS_ROOT, _site_packages(), entry)
     return [*args, "--", sys.executable, "-I", "-S", "-c", bootstrap]
@@ -391,10 +406,9 @@ class _Spawned:
         if self.cgroup is not None:
             self.cgroup.join()
         lim = self.limits
-        for which, value in worker_rlimits(lim):
-            resource.setrlimit(which, (value, value))
+        confine.lower_limits(worker_rlimits(lim))
         if os.getuid() != 0 or self.drop_to_nobody:
-            resource.setrlimit(resource.RLIMIT_NPROC, (lim.processes, lim.processes))
+            confine.lower_limits([(resource.RLIMIT_NPROC, lim.processes)])
         if self.drop_to_nobody:
             _become_nobody()
 
@@ -434,6 +448,10 @@ def worker_rlimits(limits: Limits) -> list[tuple[int, int]]:
         (resource.RLIMIT_CPU, limits.cpu_seconds),
         (resource.RLIMIT_FSIZE, limits.file_bytes),
         (resource.RLIMIT_CORE, 0),
+        (resource.RLIMIT_NOFILE, limits.open_files),
+        (resource.RLIMIT_SIGPENDING, limits.pending_signals),
+        (resource.RLIMIT_MSGQUEUE, limits.mqueue_bytes),
+        (resource.RLIMIT_MEMLOCK, limits.locked_bytes),
     ]
 
 

@@ -6,15 +6,18 @@ whose server (:mod:`grader.harness.zygote`) does those imports once and then for
 submission: a new process that never saw another submission, under the same rlimits and inside
 the same confinement as a fresh worker (only the bound files, no network, ``nobody``).
 
-A pool runs one worker at a time. Before the next fork, the server kills every process the
-previous worker left (``kill(-1)`` in the sandbox's own pid namespace, whose init the server is,
-detached processes included), empties ``/tmp`` and ``/dev/shm`` and removes System V IPC
-objects; with a cgroup the trusted side then counts the sandbox's processes itself. Whenever the
-server does not answer as expected (it could not clean up, or died), the whole sandbox is killed
-and the next worker gets a new one.
+A pool runs one worker at a time, and each worker starts from state no earlier one could have
+touched: its own mount, IPC, UTS and network namespaces with new writable mounts, and no access
+to the tables that outlive processes (see :mod:`grader.harness.zygote`). Before the next fork,
+the server kills every process the previous worker left (``kill(-1)`` in the sandbox's own pid
+namespace, whose init the server is, detached processes included); with a cgroup the trusted
+side then counts the sandbox's processes itself. Whenever the server does not answer as expected
+(a process would not die, its settings were changed, or it died), the whole sandbox is killed and
+the next worker gets a new one.
 
-Only the bubblewrap levels have a pool: without a pid namespace of its own, ``kill(-1)`` would
-reach the grader's processes.
+A pool needs a bubblewrap level with a user namespace of its own (:func:`pool_possible`):
+without a pid namespace, ``kill(-1)`` would reach the grader's processes, and without a user
+namespace the server could not make namespaces without capabilities on the host.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from grader.sandbox import (
     Cgroup,
     Limits,
     WorkerError,
+    bwrap_can_disable_userns,
     bwrap_command,
     end_sandbox,
     scrubbed_env,
@@ -48,6 +52,11 @@ ANSWER_SECONDS = 10.0
 RESET_SECONDS = 30.0
 #: Memory the server's own imports may hold on top of one worker's cap (cgroup levels).
 SERVER_MEMORY_BYTES = 2 * 1024**3
+
+
+def pool_possible(level: str) -> bool:
+    """Whether a warm pool may run at isolation ``level`` on this machine."""
+    return level.startswith("bubblewrap") and bwrap_can_disable_userns()
 
 
 class PoolError(Exception):
@@ -145,8 +154,11 @@ class WarmPool:
     """
 
     def __init__(self, *, preload: list[str], limits: Limits, device: str, level: str) -> None:
-        if not level.startswith("bubblewrap"):
-            raise ValueError(f"a warm pool needs a bubblewrap isolation level, not {level!r}")
+        if not pool_possible(level):
+            raise ValueError(
+                f"a warm pool needs a bubblewrap isolation level and bwrap 0.8 or later, not "
+                f"{level!r}"
+            )
         self.preload = preload
         self.limits = limits
         self.device = device
@@ -175,7 +187,9 @@ class WarmPool:
         for _ in range(2):  # a discarded server is replaced once
             try:
                 server = self._server or self._start()
-                reply = server.ask({"op": "fork", "rlimits": self._rlimits}, ANSWER_SECONDS, fds)
+                tmp = self.limits.tmp_bytes
+                request = {"op": "fork", "rlimits": self._rlimits, "tmp_bytes": tmp}
+                reply = server.ask(request, ANSWER_SECONDS, fds)
                 pid = reply["pid"]
                 if type(pid) is not int:
                     raise PoolError("the warm pool's server sent a malformed answer")

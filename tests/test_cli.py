@@ -34,7 +34,7 @@ def test_grade_samples_writes_gradebook_results_and_feedback(tmp_path):
     rows = list(csv.DictReader(text.splitlines()))
     header = text.splitlines()[0].split(",")
     assignment = load_assignment(HW01)
-    assert header == ["submission", *assignment.questions, "total", "max_total", "status"]
+    assert header == ["submission", *assignment.questions, "total", "max_total", "status", "path"]
     by_name = {row["submission"]: row for row in rows}
     assert float(by_name["full_marks"]["total"]) == assignment.max_total
     assert 0 < float(by_name["partial"]["total"]) < assignment.max_total
@@ -85,6 +85,14 @@ def test_missing_submission_path_is_a_clear_error(tmp_path):
 def test_bad_jobs_value_is_a_clear_error(tmp_path):
     done = course_grade("grade", HW01, str(SAMPLES), "--out", str(tmp_path), "--jobs", "0")
     assert done.returncode == 2 and "--jobs must be at least 1" in done.stderr
+
+
+def test_out_naming_a_file_is_refused_before_grading(tmp_path):
+    (tmp_path / "grades").write_text("keep me")
+    done = course_grade("grade", HW01, str(SAMPLES), "--out", str(tmp_path / "grades"))
+    assert done.returncode == 2 and "is not a folder" in done.stderr
+    assert "isolation:" not in done.stderr and "Traceback" not in done.stderr
+    assert (tmp_path / "grades").read_text() == "keep me"
 
 
 @pytest.mark.slow

@@ -30,7 +30,7 @@ import sys
 import traceback
 from typing import Any
 
-from . import boundary, capture
+from . import boundary, capture, confine
 
 #: Longest error text sent back for one exception.
 MAX_ERROR_CHARS = 600
@@ -257,4 +257,5 @@ def preload(modules: str) -> None:
 def main(argv: list[str]) -> None:
     """Entry point: ``argv = [prog, request_fd, reply_fd, comma-separated modules to preload]``."""
     preload(argv[3])
+    confine.deny_host_tables()
     serve(int(argv[1]), int(argv[2]))

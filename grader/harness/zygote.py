@@ -4,83 +4,60 @@ It runs inside a bubblewrap sandbox as ``nobody``, imports the assignment's prel
 and then obeys the trusted grader on a Unix socket (``SOCK_SEQPACKET``, one JSON message per
 packet, one reply per message):
 
-``{"op": "fork", "rlimits": [[resource, value], ...]}`` with three file descriptors attached
-    (the worker's request pipe, reply pipe and log file): fork a worker that serves exactly one
-    submission (:func:`.worker.serve`) under those rlimits; reply ``{"pid": pid}``.
+``{"op": "fork", "rlimits": [[resource, value], ...], "tmp_bytes": n}`` with three file
+    descriptors attached (the worker's request pipe, reply pipe and log file): fork a worker that
+    serves exactly one submission (:func:`.worker.serve`) under those rlimits; reply
+    ``{"pid": pid}``.
 ``{"op": "wait", "timeout": s}``: wait up to ``s`` seconds for that worker to exit; reply
     ``{"status": code}`` (negative: killed by that signal), ``null`` if it still runs.
 ``{"op": "reset"}``: SIGKILL every other process of the sandbox (``kill(-1)`` reaches the
     worker and all its descendants, detached ones included, and only them: the sandbox has its
-    own pid namespace), reap them, empty the writable folders (``/tmp``, ``/dev/shm`` and
-    ``/dev/mqueue``, where the POSIX message queues are) and remove System V IPC objects;
-    reply ``{"clean": bool}``.
+    own pid namespace) and reap them; reply ``{"clean": bool}``.
 
-Between two submissions nothing of the first is left: no process, no file, no IPC object, and
-the next worker is forked from the server, which never runs student code. The server is the
-sandbox's init (``bwrap --as-pid-1``), so the kernel ignores the SIGKILL and SIGSTOP a worker
-might send it, and it is not dumpable, so a worker (same uid) can neither ptrace it nor read its
-memory, environment or file descriptors. Whatever reset cannot undo (a folder nested too deep to
-remove, a process that will not die) makes it answer ``{"clean": false}``, and the trusted side
-then discards the whole sandbox.
+Between two submissions nothing of the first is left, by construction rather than by cleaning:
+each worker gets its own mount, IPC, UTS and network namespaces with new writable mounts
+(:func:`.confine.fresh_namespaces`), so whatever it wrote there (files, ACLs, extended
+attributes, IPC objects) was never visible to anyone else and goes with its last process; the
+system calls whose objects outlive a process in shared tables (keyrings, inotify) are refused
+(:func:`.confine.deny_host_tables`); every process of it is killed. The server's own ``/tmp``
+and ``/dev/shm`` are read-only and stay empty. The next worker is forked from the server, which
+never runs student code. The server is the sandbox's init (``bwrap --as-pid-1``), so the kernel
+ignores the SIGKILL and SIGSTOP a worker might send it, and it is not dumpable, so a worker (same
+uid) can neither ptrace it nor read its memory, environment or file descriptors. It holds the
+capabilities that making namespaces needs, in the sandbox's own user namespace, and each worker
+drops them all before it runs anything of the submission. What a worker can still change of the
+server from outside (its priority, CPUs, rlimits, OOM score, I/O priority) is compared after
+every worker; a change, or a process that will not die, makes it answer ``{"clean": false}``,
+and the trusted side then discards the whole sandbox.
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
-import functools
+import glob
 import json
 import os
 import random
 import resource
 import signal
 import socket
-import stat
 import sys
 import time
+import traceback
 
-from . import worker
+from . import confine, worker
 
 PR_SET_DUMPABLE = 4
-IPC_RMID = 0
-KEYCTL_CLEAR = 7
-KEYCTL_GET_PERSISTENT = 22
-#: The user and user-session keyrings, shared by every process of the sandbox's user.
-USER_KEYRINGS = (-4, -5)
-#: System call numbers of keyctl and ioprio_get, which libc does not wrap.
-SYSCALLS = {
-    "x86_64": {"keyctl": 250, "ioprio_get": 252},
-    "aarch64": {"keyctl": 219, "ioprio_get": 31},
-}
-#: Folders of the sandbox a worker can write to; reset empties them (keeping what was there).
-WRITABLE = ("/tmp", "/dev/shm", "/dev/mqueue")
+#: System call number of ioprio_get, which libc does not wrap.
+IOPRIO_GET = {"x86_64": 252, "aarch64": 31}.get(os.uname().machine)
 #: Seconds reset keeps killing and reaping before it reports the sandbox as unclean.
 RESET_SECONDS = 5.0
+#: The read-mostly files a fresh worker finds in its /tmp (matplotlib's font list), as bound
+#: into the server's read-only /tmp by the trusted side.
+SEEDED_FILES = "/tmp/mpl/fontlist-*.json"
 
 _libc = ctypes.CDLL(None, use_errno=True)
-_syscalls = SYSCALLS.get(os.uname().machine, {})
-
-
-def _raise(error: OSError) -> None:
-    raise error
-
-
-def _entries(root: str) -> set[str]:
-    """Every path under ``root`` (not following links); OSError for a folder it cannot list."""
-    found = set()
-    for folder, dirs, files in os.walk(root, onerror=_raise):
-        found.update(os.path.join(folder, name) for name in dirs + files)
-    return found
-
-
-def _remove(path: str) -> None:
-    if os.path.isdir(path) and not os.path.islink(path):
-        os.chmod(path, 0o700)
-        for name in os.listdir(path):
-            _remove(os.path.join(path, name))
-        os.rmdir(path)
-    else:
-        os.unlink(path)
 
 
 def _settings() -> dict[str, object]:
@@ -95,46 +72,9 @@ def _settings() -> dict[str, object]:
     }
     with open("/proc/self/oom_score_adj") as score:
         settings["oom_score_adj"] = score.read()
-    if "ioprio_get" in _syscalls:
-        settings["ioprio"] = _libc.syscall(_syscalls["ioprio_get"], 1, 0)  # this process
+    if IOPRIO_GET is not None:
+        settings["ioprio"] = _libc.syscall(IOPRIO_GET, 1, 0)  # this process
     return settings
-
-
-class Baseline:
-    """What the sandbox looks like before any worker: reset restores it or reports failure."""
-
-    def __init__(self) -> None:
-        self.keep = set().union(*(_entries(root) for root in WRITABLE))
-        self.modes = {path: os.lstat(path).st_mode for path in [*WRITABLE, *self.keep]}
-        self.settings = _settings()
-
-    def restore_files(self) -> None:
-        """Give kept folders back their modes, then remove everything else under WRITABLE."""
-        for path, mode in self.modes.items():
-            if os.lstat(path).st_mode != mode:  # a worker locked it (chmod 0, say)
-                os.chmod(path, mode & 0o7777)
-        kept = [path for path in self.modes if stat.S_ISDIR(self.modes[path])]
-        for folder in kept:
-            for name in os.listdir(folder):
-                if os.path.join(folder, name) not in self.keep:
-                    _remove(os.path.join(folder, name))
-
-
-def _remove_ipc() -> None:
-    """Remove the System V shared memory, semaphores and message queues of the sandbox."""
-    remove = {
-        "shm": lambda ident: _libc.shmctl(ident, IPC_RMID, None),
-        "sem": lambda ident: _libc.semctl(ident, 0, IPC_RMID),
-        "msg": lambda ident: _libc.msgctl(ident, IPC_RMID, None),
-    }
-    for kind, call in remove.items():
-        try:
-            with open(f"/proc/sysvipc/{kind}") as table:
-                rows = table.read().splitlines()[1:]
-        except OSError:
-            continue
-        for row in rows:
-            call(int(row.split()[1]))
 
 
 def _others() -> list[int]:
@@ -142,9 +82,9 @@ def _others() -> list[int]:
     return [int(p) for p in os.listdir("/proc") if p.isdigit() and int(p) != os.getpid()]
 
 
-def reset(baseline: Baseline) -> bool:
-    """Kill and reap every other process, restore the files, IPC objects and keyrings of the
-    baseline; whether all went and this server's settings are still its own."""
+def reset(settings: dict[str, object]) -> bool:
+    """Kill and reap every other process; whether all went and this server's ``settings`` are
+    still its own."""
     deadline = time.monotonic() + RESET_SECONDS
     while True:
         with contextlib.suppress(ProcessLookupError):
@@ -159,20 +99,7 @@ def reset(baseline: Baseline) -> bool:
         if time.monotonic() > deadline:
             return False
         time.sleep(0.01)
-    baseline.restore_files()
-    _remove_ipc()
-    _clear_keyrings()
-    return _settings() == baseline.settings
-
-
-def _clear_keyrings() -> None:
-    """Empty the user, user-session and persistent keyrings (all outlive a process)."""
-    if "keyctl" not in _syscalls:
-        return
-    keyctl = functools.partial(_libc.syscall, _syscalls["keyctl"])
-    persistent = keyctl(KEYCTL_GET_PERSISTENT, -1, -2)  # this uid's, linked to this process
-    for keyring in (*USER_KEYRINGS, *([persistent] if persistent > 0 else [])):
-        keyctl(KEYCTL_CLEAR, keyring)
+    return _settings() == settings
 
 
 def wait(pid: int, timeout: float, statuses: dict[int, int]) -> int | None:
@@ -192,8 +119,11 @@ def wait(pid: int, timeout: float, statuses: dict[int, int]) -> int | None:
     return statuses[pid]
 
 
-def _become_worker(server: socket.socket, rlimits: list[list[int]], fds: list[int]) -> None:
-    """In the forked child: drop everything of the server, then serve one submission."""
+def _become_worker(
+    server: socket.socket, request: dict, fds: list[int], files: dict[str, bytes]
+) -> None:
+    """In the forked child: drop everything of the server, confine itself (fresh namespaces, no
+    capability, the seccomp filter, the rlimits), then serve one submission."""
     server.close()
     request_fd, reply_fd, log_fd = fds
     os.dup2(log_fd, 1)
@@ -204,8 +134,10 @@ def _become_worker(server: socket.socket, rlimits: list[list[int]], fds: list[in
             with contextlib.suppress(OSError):
                 os.close(fd)
     os.setsid()
-    for which, value in rlimits:
-        resource.setrlimit(which, (value, value))
+    confine.fresh_namespaces(request["tmp_bytes"], files)
+    confine.drop_capabilities()
+    confine.lower_limits(request["rlimits"])
+    confine.deny_host_tables()
     random.seed()  # a fresh interpreter's generators are seeded from the OS, not inherited
     if "numpy" in sys.modules:
         sys.modules["numpy"].random.seed()
@@ -217,7 +149,11 @@ def main(argv: list[str]) -> None:
     _libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
     worker.preload(f"{argv[2]},IPython.core.interactiveshell")
     server = socket.socket(fileno=int(argv[1]))
-    baseline = Baseline()
+    files = {}
+    for path in glob.glob(SEEDED_FILES):
+        with open(path, "rb") as handle:
+            files[path] = handle.read()
+    settings = _settings()
     statuses: dict[int, int] = {}
     pid = 0
     server.send(json.dumps({"ready": True}).encode())
@@ -231,7 +167,9 @@ def main(argv: list[str]) -> None:
             pid = os.fork()
             if pid == 0:
                 try:
-                    _become_worker(server, request["rlimits"], fds)
+                    _become_worker(server, request, fds, files)
+                except BaseException:
+                    traceback.print_exc()  # into the worker's log, for the grader's diagnostics
                 finally:
                     os._exit(70)
             for fd in fds:
@@ -242,8 +180,8 @@ def main(argv: list[str]) -> None:
         elif request["op"] == "reset":
             statuses.clear()
             try:
-                reply = {"clean": reset(baseline)}
-            except Exception:  # a worker built something reset cannot undo: discard the sandbox
+                reply = {"clean": reset(settings)}
+            except Exception:  # whatever went wrong, the sandbox is discarded
                 reply = {"clean": False}
         else:
             reply = {"error": f"unknown op {request['op']!r}"}

@@ -1,9 +1,11 @@
 """The sandbox: what a worker can and cannot do, at each isolation level this machine has."""
 
+import os
 import socket
 import threading
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -226,3 +228,83 @@ def test_a_detached_grandchild_dies_with_its_worker(level):
     worker.close()
     time.sleep(0.2)
     assert survivors(token) == []
+
+
+FILL_THE_CAPS = """\
+import ctypes, os, signal, threading, time
+def _open_all():
+    fds = []
+    try:
+        while True:
+            fds.append(os.open("/dev/null", os.O_RDONLY))
+    except OSError:
+        pass
+    return fds
+def fill():
+    mine = _open_all()
+    held = {"files": len(mine)}
+    for fd in mine:
+        os.close(fd)
+    signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGRTMIN])
+    queued = 0
+    while queued < 100_000:  # queued signals are counted per host user
+        try:
+            signal.pthread_kill(threading.get_ident(), signal.SIGRTMIN)
+            queued += 1
+        except OSError:
+            break
+    held["signals"] = queued
+    ready_r, ready_w = os.pipe()
+    children = 0
+    for _ in range(200):
+        try:
+            pid = os.fork()
+        except OSError:
+            break
+        if pid == 0:
+            _open_all()
+            os.write(ready_w, b"x")
+            time.sleep(60)
+            os._exit(0)
+        children += 1
+    got = 0
+    while got < children:
+        got += len(os.read(ready_r, 4096))
+    held["processes"] = children + 1
+    return held
+"""
+
+
+def _allocated_files() -> int:
+    return int(Path("/proc/sys/fs/file-nr").read_text().split()[0])
+
+
+@pytest.mark.parametrize("pooled", [False, True] if BWRAP_LEVELS else [False])
+def test_a_worker_at_every_cap_leaves_the_host_its_headroom(pooled):
+    """At this machine's level, fresh or forked from a pool: as many processes as allowed each
+    open as many files as allowed, and signals are queued, from inside the sandbox; the host's
+    file table grows by no more than the worker's caps allow, and the grader can still open
+    files."""
+    limits, level = Limits(), isolation_level()
+    if pooled:
+        POOLS.append(WarmPool(preload=[], limits=limits, device="cpu", level=level))
+    before = _allocated_files()
+    worker = Worker(preload=[], limits=limits, level=level, pool=POOLS[-1] if pooled else None)
+    errors = run_cells(worker, [FILL_THE_CAPS])
+    assert errors == {}
+    reply = call(worker, "fill")
+    assert reply["ok"], reply
+    held = reply["value"]
+    during = _allocated_files()
+    host_files = [os.open("/dev/null", os.O_RDONLY) for _ in range(1000)]  # not starved
+    for fd in host_files:
+        os.close(fd)
+    worker.close()
+    assert held["files"] <= limits.open_files
+    assert held["signals"] <= limits.pending_signals
+    capped = level.endswith("+cgroup") or os.getuid() != 0  # the kernel exempts root from NPROC
+    processes = limits.processes if capped else 201
+    assert held["processes"] <= processes + 1
+    assert during - before <= processes * limits.open_files + 2000, (before, during)
+    file_max = int(Path("/proc/sys/fs/file-max").read_text())
+    assert during < file_max / 2
