@@ -43,7 +43,13 @@ from grader import GraderError, cell_outputs, untrusted
 from grader.calibrate import TimeLimits, load_limits, resolve_device
 from grader.grading import JobOptions, SubmissionResult, fault_record, serve_queue
 from grader.layout import release_notebook
-from grader.notebook import Submission, code_cell_positions, read_release
+from grader.notebook import (
+    Submission,
+    code_cell_positions,
+    grade_id,
+    nbgrader_meta,
+    read_release,
+)
 from grader.runner import Failure, QuestionScore
 from grader.sandbox import Limits, isolation_level
 from grader.status import Status
@@ -203,8 +209,8 @@ def fill_notebook(
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
-            q = scores.get(cell.metadata.get("nbgrader", {}).get("grade_id"))
-            if q is not None and cell.metadata["nbgrader"].get("grade"):
+            q = scores.get(grade_id(cell))
+            if q is not None and nbgrader_meta(cell).get("grade"):
                 cell.outputs = test_cell_outputs(q, result, student_text)
     for index, position in enumerate(positions if student_text else []):
         cell = nb.cells[position]

@@ -46,6 +46,19 @@ class Submission:
     others: tuple[str, ...] = ()
 
 
+def nbgrader_meta(cell: nbformat.NotebookNode) -> dict:
+    """A cell's nbgrader metadata; empty unless it is an object (a submission may write
+    anything there)."""
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return meta if isinstance(meta, dict) else {}
+
+
+def grade_id(cell: nbformat.NotebookNode) -> str:
+    """A cell's nbgrader ``grade_id``; empty unless it is a string."""
+    value = nbgrader_meta(cell).get("grade_id", "")
+    return value if isinstance(value, str) else ""
+
+
 def _is_test_cell(meta: dict) -> bool:
     """nbgrader's autograder test cell: graded, not a solution."""
     return bool(meta.get("grade")) and not meta.get("solution")
@@ -65,7 +78,7 @@ def read_release(path: Path) -> Release:
     """The :class:`Release` of the released notebook at ``path``."""
     kinds, locked = {}, {}
     for cell in nbformat.read(path, as_version=4).cells:
-        meta = cell.metadata.get("nbgrader", {})
+        meta = nbgrader_meta(cell)
         if "grade_id" in meta:
             kind = "test" if _is_test_cell(meta) else cell.cell_type
             kinds[meta["grade_id"]] = kind if kind in ("test", "code") else "markdown"
@@ -81,7 +94,7 @@ def read_code_cells(path: Path, release: Release | None = None) -> list[str]:
     nb = read_notebook(path)
     locked = release.locked if release is not None else {}
     cells = [nb.cells[i] for i in code_cell_positions(nb, release)]
-    return [locked.get(c.metadata.get("nbgrader", {}).get("grade_id"), c.source) for c in cells]
+    return [locked.get(grade_id(c), c.source) for c in cells]
 
 
 def code_cell_positions(nb: nbformat.NotebookNode, release: Release | None = None) -> list[int]:
@@ -97,12 +110,11 @@ def code_cell_positions(nb: nbformat.NotebookNode, release: Release | None = Non
     """
     positions = []
     for position, cell in enumerate(nb.cells):
-        meta = cell.metadata.get("nbgrader", {})
-        grade_id = str(meta.get("grade_id", ""))
-        kind = release.kinds.get(grade_id) if release is not None else None
+        cell_id = grade_id(cell)
+        kind = release.kinds.get(cell_id) if release is not None else None
         if kind is None:
-            kind = "test" if _is_test_cell(meta) else cell.cell_type
-        if kind == "code" and not grade_id.startswith(EXPERIMENT_PREFIX):
+            kind = "test" if _is_test_cell(nbgrader_meta(cell)) else cell.cell_type
+        if kind == "code" and not cell_id.startswith(EXPERIMENT_PREFIX):
             positions.append(position)
     return positions
 
@@ -164,10 +176,10 @@ def with_cells_replaced(path: Path, replace: dict[str, str]) -> nbformat.Noteboo
     nb = nbformat.read(path, as_version=4)
     found = set()
     for cell in nb.cells:
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if grade_id in replace:
-            cell.source = replace[grade_id]
-            found.add(grade_id)
+        cell_id = grade_id(cell)
+        if cell_id in replace:
+            cell.source = replace[cell_id]
+            found.add(cell_id)
     missing = sorted(set(replace) - found)
     if missing:
         raise ValueError(f"replace names cells {missing} that {path.name} does not have")

@@ -86,7 +86,7 @@ class Limits:
     tmp_bytes: int = 512 * 1024**2
     open_files: int = 256
     pending_signals: int = 256
-    mqueue_bytes: int = 1024**2
+    mqueue_bytes: int = 512 * 1024
     locked_bytes: int = 64 * 1024
 
 
@@ -256,11 +256,10 @@ def bwrap_command(limits: Limits, device: str, entry: str = "worker") -> list[st
         # The warm pool's server is the sandbox's init: the kernel ignores the SIGKILL and SIGSTOP
         # that a worker (same uid, same pid namespace) might send it, and orphans come to it.
         # It gives each worker new namespaces and writable mounts (the mqueue mount point
-        # included), which takes these two capabilities in the sandbox's user namespace; its own
-        # /tmp and /dev/shm are read-only, and every worker drops all capabilities.
+        # included), which takes these two capabilities in the sandbox's user namespace; every
+        # worker mounts over the server's own /tmp and /dev/shm and drops all capabilities.
         args += ["--as-pid-1", "--mqueue", "/dev/mqueue"]
         args += ["--cap-add", "CAP_SYS_ADMIN", "--cap-add", "CAP_SETPCAP"]
-        args += ["--remount-ro", "/tmp", "--remount-ro", "/dev/shm"]
     # The root and /dev are tmpfs that bwrap creates, owned by the sandbox's user: read-only from
     # here on, so that only /tmp and /dev/shm are writable; nothing written can land on sys.path
     # (the harness folder).
@@ -551,7 +550,7 @@ class Worker:
             if not chunk:
                 raise self._died("the worker exited")
             self._buffer += chunk  # in place: a bytearray, so a large reply costs linear time
-        data = bytes(self._buffer[:size])
+        data = bytes(memoryview(self._buffer)[:size])  # one copy, not two
         del self._buffer[:size]
         return data
 

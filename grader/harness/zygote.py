@@ -20,7 +20,8 @@ each worker gets its own mount, IPC, UTS and network namespaces with new writabl
 attributes, IPC objects) was never visible to anyone else and goes with its last process; the
 system calls whose objects outlive a process in shared tables (keyrings, inotify) are refused
 (:func:`.confine.deny_host_tables`); every process of it is killed. The server's own ``/tmp``
-and ``/dev/shm`` are read-only and stay empty. The next worker is forked from the server, which
+(where its imports write their caches) is never visible to a worker, which mounts over it in its
+own namespace. The next worker is forked from the server, which
 never runs student code. The server is the sandbox's init (``bwrap --as-pid-1``), so the kernel
 ignores the SIGKILL and SIGSTOP a worker might send it, and it is not dumpable, so a worker (same
 uid) can neither ptrace it nor read its memory, environment or file descriptors. It holds the
@@ -54,7 +55,7 @@ IOPRIO_GET = {"x86_64": 252, "aarch64": 31}.get(os.uname().machine)
 #: Seconds reset keeps killing and reaping before it reports the sandbox as unclean.
 RESET_SECONDS = 5.0
 #: The read-mostly files a fresh worker finds in its /tmp (matplotlib's font list), as bound
-#: into the server's read-only /tmp by the trusted side.
+#: into the server's /tmp by the trusted side.
 SEEDED_FILES = "/tmp/mpl/fontlist-*.json"
 
 _libc = ctypes.CDLL(None, use_errno=True)

@@ -447,6 +447,72 @@ for _fd in map(int, os.listdir("/proc/self/fd")):  # the reply pipe: the one pip
 print("forged bytes:", _forged)
 """
 
+#: Only where it runs as course-grade's worker (``COURSE_DEVICE`` is in its environment) does a
+#: case below touch /tmp or the channel: unsandboxed under plain nbgrader it would reach the
+#: host's /tmp, or a pipe nobody reads.
+IN_WORKER = '"COURSE_DEVICE" in os.environ'
+
+ACL_LEFTOVER = f"""\
+import os, struct
+_acl = struct.pack("<I", 2) + b"".join(
+    struct.pack("<HHI", tag, perm, 0xFFFFFFFF) for tag, perm in ((1, 7), (4, 0), (0x20, 0)))
+for _folder in ("/tmp", "/dev/shm") if {IN_WORKER} else ("@ESCAPE@",):
+    try:
+        os.setxattr(_folder, "system.posix_acl_default", _acl)  # user::rwx, nobody else
+    except OSError:
+        pass
+"""
+
+HUGE_FORGED_FRAME = f"""\
+import fcntl, os, struct
+_size = 128 * 1024 * 1024  # the frame cap, filled with nested empty lists
+for _fd in map(int, os.listdir("/proc/self/fd")) if {IN_WORKER} else ():
+    try:
+        if (os.readlink(f"/proc/self/fd/{{_fd}}").startswith("pipe:")
+                and fcntl.fcntl(_fd, fcntl.F_GETFL) & os.O_ACCMODE == os.O_WRONLY):
+            os.write(_fd, struct.pack(">Q", _size) + b"[")
+            _chunk, _left = b"[]," * 349525, _size - 1
+            while _left > 0:
+                _left -= os.write(_fd, _chunk[:_left])
+    except OSError:
+        pass
+"""
+
+#: 125 processes each trying for 300 open files: past the per-process cap, bounded unsandboxed.
+OPEN_FILES = """\
+import os, time
+_children = []
+for _ in range(125):
+    try:
+        _pid = os.fork()
+    except OSError:
+        break
+    if _pid == 0:
+        _held = []
+        try:
+            for _ in range(300):
+                _held.append(os.open("/dev/null", os.O_RDONLY))
+        except OSError:
+            pass
+        time.sleep(2)
+        os._exit(0)
+    _children.append(_pid)
+for _pid in _children:
+    os.waitpid(_pid, 0)
+"""
+
+UNENCODABLE_ERROR = 'raise ValueError("bad " + chr(0xDCFF) + " text")'
+MARKUP_ERROR = 'raise RuntimeError("[/] [bold red]markup[/bold red] \\x1b[2J")'
+
+LEAKY_LORENTZIAN = """\
+_SEEN = []
+def lorentzian(x, eps):
+    _SEEN.append(repr((x, eps)))
+    if len(_SEEN) > 1:
+        raise type("Leak", (ValueError,), {})("LE" + "AK " + " ".join(_SEEN))
+    return eps / (np.pi * (np.asarray(x, dtype=float) ** 2 + eps**2))
+"""
+
 READ_COURSE_LIB = 'exec(open("@ROOT@/course_lib/delta.py").read())'
 
 READ_SUITE = """\
@@ -881,6 +947,42 @@ CASES: tuple[Case, ...] = (
         status="protocol",
         zero=ALL,
         reason="malformed",
+    ),
+    Case(
+        "huge_forged_frame",
+        "a 128 MiB reply frame of nested empty lists written to the worker's reply pipe",
+        extra=(HUGE_FORGED_FRAME,),
+        status="protocol",
+        reason="stopped the worker",
+    ),
+    # Leftovers for the next worker, and text that once broke the reports.
+    Case(
+        "acl_leftover",
+        "a default ACL left on /tmp and /dev/shm for the next worker of the pool",
+        extra=(ACL_LEFTOVER,),
+    ),
+    Case(
+        "unencodable_error",
+        "a cell whose error text holds a lone surrogate (cannot be encoded)",
+        extra=(UNENCODABLE_ERROR,),
+        cell_error="bad \ufffd text",
+    ),
+    Case(
+        "markup_error",
+        "a cell whose error text is console markup and escape sequences",
+        extra=(MARKUP_ERROR,),
+        cell_error="[/] [bold red]markup",
+    ),
+    Case(
+        "open_files",
+        "125 processes each opening 300 files (past the per-process cap)",
+        extra=(OPEN_FILES,),
+    ),
+    Case(
+        "leaky_exception",
+        "a function that raises every input it has seen, hidden ones included",
+        replace={"lorentzian": LEAKY_LORENTZIAN},
+        zero=LORENTZIAN,
     ),
     # Reading what it is not given.
     Case(

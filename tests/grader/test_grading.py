@@ -7,6 +7,7 @@ from grader.calibrate import load_limits
 from grader.grading import grade_submission
 from grader.notebook import Submission
 
+from .hostile_corpus import LEAKY_LORENTZIAN
 from .submissions import make_submission
 
 ALT_DELTA_PAIRING = '''\
@@ -61,20 +62,6 @@ def test_a_different_correct_quadrature_gets_full_marks(hw01, limits, tmp_path):
     assert scores(result)["delta_pairing"] == hw01.questions["delta_pairing"], failed
 
 
-LEAKY_LORENTZIAN = '''\
-SEEN = []
-
-
-def lorentzian(x, eps):
-    """Right on the first call; from then on it raises every input it has seen."""
-    SEEN.append(repr((x, eps)))
-    if len(SEEN) > 1:
-        leak = type("Leak" + str(len(SEEN)), (ValueError,), {})
-        raise leak("LE" + "AK " + " ".join(SEEN))
-    return eps / (np.pi * (np.asarray(x, dtype=float) ** 2 + eps**2))
-'''
-
-
 def test_no_report_carries_what_a_function_raised_only_where(hw01, limits, tmp_path):
     """A function that quotes the inputs it has seen (hidden ones included, even in a later
     visible check's call) shows only the exception's kind and its own notebook line. (The
@@ -86,8 +73,8 @@ def test_no_report_carries_what_a_function_raised_only_where(hw01, limits, tmp_p
     assert scores(result)["lorentzian"] == 0
     feedback = feedback_markdown(hw01, result).split("## lorentzian", 1)[1]
     shown = feedback + str(results_json(hw01, result)["tests"]) + result.reason
-    assert "LEAK" not in shown and "Leak" not in shown
+    assert "LEAK" not in shown and "raised Leak" not in shown  # no text, no class name
     messages = [t.message for q in result.questions for t in q.tests if not t.passed]
-    line = 'raise leak("LE" + "AK " + " ".join(SEEN))'
-    assert any("raised an exception at line 9 of the cell starting" in m for m in messages)
+    line = 'raise type("Leak", (ValueError,), {})("LE" + "AK " + " ".join(_SEEN))'
+    assert any("raised an exception at line 5 of the cell starting" in m for m in messages)
     assert any(line in m for m in messages), messages

@@ -1,5 +1,6 @@
 """Reading submissions: clear reasons for broken files, test cells left out, names unique."""
 
+import contextlib
 import json
 import os
 
@@ -9,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from grader import untrusted
 from grader.notebook import (
     MalformedNotebook,
     find_submissions,
@@ -191,3 +193,95 @@ def test_experiment_cells_are_not_run(tmp_path):
     experiment.metadata["nbgrader"] = {"grade": False, "solution": True, "grade_id": "experiment_7"}
     path = write_nb(tmp_path / "e.ipynb", [new_code_cell("x = 1"), experiment])
     assert read_code_cells(path) == ["x = 1"]
+
+
+#: File names a zip or a student could produce: any characters a Linux file name may hold.
+FILE_NAME = st.text(
+    st.characters(codec="utf-8", exclude_characters="/\x00"), min_size=1, max_size=30
+).filter(lambda n: n not in (".", "..") and len(n.encode()) < 200)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    layout=st.lists(st.tuples(st.sampled_from(["a", "b", "c"]), FILE_NAME), max_size=12),
+    content=st.binary(max_size=64),
+)
+def test_any_file_names_give_one_unique_safe_submission_each(layout, content, tmp_path_factory):
+    """Whatever the files are called, each ``.ipynb`` is one submission, with a unique folder-safe
+    name, read without raising anything but MalformedNotebook."""
+    root = tmp_path_factory.mktemp("names")
+    files = set()
+    for folder, name in layout:
+        path = root / folder / f"{name}.ipynb"
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(content)
+        files.add(path)
+    folders = sorted({root / folder for folder, _ in layout})
+    subs = find_submissions(folders, "hw")
+    assert sorted(s.path for s in subs) == sorted(files)
+    names = [s.name for s in subs]
+    assert len({n.casefold() for n in names}) == len(names)
+    assert all(untrusted.path_name(n) == n for n in names)
+    for sub in subs:
+        with contextlib.suppress(MalformedNotebook):
+            read_code_cells(sub.path)
+
+
+@settings(max_examples=200, deadline=None)
+@given(content=st.binary(max_size=300) | st.text(max_size=300).map(str.encode))
+def test_the_reader_of_any_bytes_raises_nothing_but_malformed(content, tmp_path_factory):
+    path = tmp_path_factory.mktemp("bytes") / "nb.ipynb"
+    path.write_bytes(content)
+    with contextlib.suppress(MalformedNotebook):
+        read_code_cells(path)
+
+
+ANY_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=6),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner),
+    max_leaves=8,
+)
+NBGRADER_META = st.fixed_dictionaries(
+    {},
+    optional={
+        "grade_id": ANY_JSON | st.sampled_from(["lorentzian", "test_lorentzian", "experiment_1"]),
+        "grade": ANY_JSON,
+        "solution": ANY_JSON,
+        "locked": ANY_JSON,
+        "points": ANY_JSON,
+    },
+)
+CELL = st.fixed_dictionaries(
+    {
+        "cell_type": st.sampled_from(["code", "markdown", "raw"]),
+        "metadata": st.fixed_dictionaries({}, optional={"nbgrader": NBGRADER_META | ANY_JSON}),
+        "source": st.text(max_size=20) | st.lists(st.text(max_size=8), max_size=3),
+    }
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(cells=st.lists(CELL, max_size=6))
+def test_any_nbgrader_metadata_gives_cells_or_a_reason(cells, tmp_path_factory, hw01_release):
+    """Whatever a notebook's nbgrader metadata holds, reading it gives code cells or a reason."""
+    for cell in cells:
+        if cell["cell_type"] == "code":
+            cell.update(outputs=[], execution_count=None)
+    nb = {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    for index, cell in enumerate(cells):
+        cell["id"] = f"c{index}"
+    path = tmp_path_factory.mktemp("meta") / "nb.ipynb"
+    path.write_text(json.dumps(nb))
+    for release in (None, hw01_release):
+        try:
+            sources = read_code_cells(path, release)
+        except MalformedNotebook:
+            continue
+        assert all(isinstance(source, str) for source in sources)
+
+
+@pytest.fixture(scope="module")
+def hw01_release():
+    from grader.layout import release_notebook
+
+    return read_release(release_notebook("hw01_delta_sequences"))
