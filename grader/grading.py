@@ -28,7 +28,7 @@ from grader.notebook import (
     MalformedNotebook,
     Submission,
     find_submissions,
-    read_code_cells,
+    read_cells,
     read_release,
 )
 from grader.runner import QuestionScore, TestResult, run_suite_many, score
@@ -147,7 +147,7 @@ class _Session:
             self._record(sub, started, Status.MISSING, sub.missing, zero)
             return None
         try:
-            cells = read_code_cells(sub.path, self.release)
+            cells = read_cells(sub.path, self.release)
         except MalformedNotebook as exc:
             self._record(sub, started, Status.MALFORMED, str(exc), zero)
             return None
@@ -158,7 +158,13 @@ class _Session:
         self._made += 1  # consecutive submissions alternate between the pools
         pool = self.pools[self._made % len(self.pools)] if self.pools else None
         spawn = functools.partial(self._spawn, pool)
-        impl = WorkerImpl(cells, cell_timeout=self.limits.cell, spawn=spawn, outputs=self.outputs)
+        impl = WorkerImpl(
+            [source for _, source in cells],
+            cell_timeout=self.limits.cell,
+            spawn=spawn,
+            outputs=self.outputs,
+            cell_names=[name for name, _ in cells],
+        )
         self._current[id(impl)] = (sub, started)
         return impl
 

@@ -87,14 +87,24 @@ def read_release(path: Path) -> Release:
     return Release(kinds, locked)
 
 
-def read_code_cells(path: Path, release: Release | None = None) -> list[str]:
-    """The sources of the code cells a submission runs, in order (see :func:`code_cell_positions`),
-    a locked cell's as released; MalformedNotebook with a reason when ``path`` is not a readable,
-    valid notebook."""
+def read_cells(path: Path, release: Release | None = None) -> list[tuple[str, str]]:
+    """``(name, source)`` of each code cell a submission runs, in order (see
+    :func:`code_cell_positions`), a locked cell's source as released; ``name`` is the cell's
+    grade_id where the release has it, else "" (a cell the student added or renamed).
+    MalformedNotebook with a reason when ``path`` is not a readable, valid notebook."""
     nb = read_notebook(path)
     locked = release.locked if release is not None else {}
+    known = release.kinds if release is not None else {}
     cells = [nb.cells[i] for i in code_cell_positions(nb, release)]
-    return [locked.get(grade_id(c), c.source) for c in cells]
+    return [
+        (grade_id(c) if grade_id(c) in known else "", locked.get(grade_id(c), c.source))
+        for c in cells
+    ]
+
+
+def read_code_cells(path: Path, release: Release | None = None) -> list[str]:
+    """The sources of :func:`read_cells`."""
+    return [source for _, source in read_cells(path, release)]
 
 
 def code_cell_positions(nb: nbformat.NotebookNode, release: Release | None = None) -> list[int]:
@@ -235,13 +245,15 @@ def _is_nbgrader_tree(folder: Path, assignment: str) -> bool:
 
 def _folder(folder: Path, assignment: str) -> list[Submission]:
     """What a folder given on the command line holds (see :func:`find_submissions`)."""
-    if _is_nbgrader_tree(folder, assignment):
-        return [_tree_student(p, assignment) for p in _listing(folder) if _is_dir(p)]
-    return [
+    loose = [
         Submission(p.stem, p, missing=_entry_problem(p))
         for p in _listing(folder)
         if p.suffix == ".ipynb"
     ]
+    if not _is_nbgrader_tree(folder, assignment):
+        return loose
+    students = [p for p in _listing(folder) if _is_dir(p)]
+    return [*loose, *(_tree_student(p, assignment) for p in students)]
 
 
 def find_submissions(paths: list[Path], assignment: str) -> list[Submission]:
@@ -250,10 +262,11 @@ def find_submissions(paths: list[Path], assignment: str) -> list[Submission]:
     A folder with a sub-folder ``<student>/<assignment>/`` is an nbgrader ``submitted/`` tree:
     one submission per student folder, named by student id, graded from
     ``<assignment>.ipynb`` as nbgrader does (other notebooks there are listed, a student without
-    it gets a ``missing`` record). Any other folder contributes its ``*.ipynb`` files, named by
-    file stem. The paths given are followed wherever they lead; inside them, only real folders and
-    regular files are read (a symbolic link, from an extracted archive say, gets a ``missing``
-    record saying so). Names come from :func:`grader.untrusted.unique_names`.
+    it gets a ``missing`` record). Every folder also contributes its own ``*.ipynb`` files, named
+    by file stem (so a stray student folder never hides the notebooks beside it). The paths
+    given are followed wherever they lead; inside them, only real folders and regular files are
+    read (a symbolic link, from an extracted archive say, gets a ``missing`` record saying so).
+    Names come from :func:`grader.untrusted.unique_names`.
     """
     found: list[Submission] = []
     for path in paths:

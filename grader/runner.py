@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import enum
 import os
+import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -64,19 +65,26 @@ class QuestionScore:
     tests: list[TestResult]
 
 
-def _describe_failure(exc: BaseException) -> tuple[str, Failure]:
+#: A number written in a message: what a hidden check's message may not show (see below).
+_NUMBER = re.compile(r"(?<![\w.])[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?(?![\w.])")
+
+
+def _describe_failure(exc: BaseException, visible: bool) -> tuple[str, Failure]:
     """A failed test's message and kind, in the grader's words only.
 
-    A wrong value's message is the check's own (:mod:`grader.checks` names no hidden input). A
-    call that raised or stopped gives :attr:`SubmissionError.public`, never the submission's
-    exception text: a function may quote its inputs, or keep hidden inputs from an earlier call
-    and raise them in a visible check's. A check that could not use a value names the error's
-    type only (its text may quote the value).
+    A wrong value's message is the check's own (:mod:`grader.checks` names no hidden input),
+    but in a hidden check its numbers are dropped: a submission chooses what it returns, and so
+    the shape or the error a message would quote (it could return an empty array whose shape
+    spells out an input). A call that raised or stopped gives :attr:`SubmissionError.public`,
+    never the submission's exception text: a function may quote its inputs, or keep hidden
+    inputs from an earlier call and raise them in a visible check's. A check that could not use
+    a value names the error's type only (its text may quote the value).
     """
     if isinstance(exc, SubmissionError):
         return exc.public, Failure.STOPPED if exc.stopped else Failure.RAISED
     if isinstance(exc, AssertionError):
-        return str(exc) or "a check failed", Failure.WRONG
+        message = str(exc) or "a check failed"
+        return message if visible else _NUMBER.sub("…", message), Failure.WRONG
     return f"the check could not use the value returned ({type(exc).__name__})", Failure.UNUSABLE
 
 
@@ -171,14 +179,15 @@ class _SuitePlugin:
         marker = item.get_closest_marker("question")
         seconds = time.perf_counter() - self._started.get(item.nodeid, time.perf_counter())
         exc = call.excinfo.value if call.excinfo is not None else None
-        message, failure = ("", None) if exc is None else _describe_failure(exc)
+        visible = bool(marker.kwargs.get("visible", False))
+        message, failure = ("", None) if exc is None else _describe_failure(exc, visible)
         self.results.append(
             TestResult(
                 question=marker.args[0],
                 name=item.name,
                 nodeid=item.nodeid,
                 weight=float(marker.kwargs.get("weight", 1.0)),
-                visible=bool(marker.kwargs.get("visible", False)),
+                visible=visible,
                 passed=exc is None,
                 message=message,
                 seconds=seconds,

@@ -32,6 +32,8 @@ REPLACEMENT = "\N{REPLACEMENT CHARACTER}"
 #: What a spreadsheet reads as the start of a formula.
 FORMULA_START = tuple("=+-@\t\r")
 _NAME_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+#: Names of the batch's own files and folders under ``--out``: never a submission's folder.
+RESERVED_NAMES = frozenset({"grades.csv", "report", "report.html"})
 
 
 def clean(value: object, limit: int = MAX_TEXT, *, lines: bool = False) -> str:
@@ -92,18 +94,19 @@ def unique_names(names: list[str]) -> list[str]:
     """Folder-safe names for ``names``, unique even on a case-insensitive file system.
 
     Deterministic: a name that appears once (after :func:`path_name`) keeps it; the second and
-    later of a repeated name get the first free ``-2``, ``-3``, ... suffix, free meaning taken
-    neither by another given name nor by an earlier suffix.
+    later of a repeated name, and a name of :data:`RESERVED_NAMES`, get the first free ``-2``,
+    ``-3``, ... suffix, free meaning taken neither by another given name, nor by an earlier
+    suffix, nor reserved.
     """
     safe = [path_name(name) for name in names]
-    counts: dict[str, int] = {}
+    counts: dict[str, int] = {name: 1 for name in RESERVED_NAMES}  # as if taken already
     for name in safe:
         counts[name.casefold()] = counts.get(name.casefold(), 0) + 1
     taken = set(counts)
     out, first = [], set()
     for name in safe:
         key = name.casefold()
-        if counts[key] == 1 or key not in first:
+        if key not in RESERVED_NAMES and (counts[key] == 1 or key not in first):
             first.add(key)
             out.append(name)
             continue

@@ -170,7 +170,7 @@ def decode(payload: bytes) -> Any:
         )
     try:
         obj = json.loads(payload.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+    except (ValueError, RecursionError) as exc:  # UTF-8, JSON, an integer of too many digits
         raise BoundaryError(f"malformed message ({type(exc).__name__})") from None
     try:
         return _decode(obj)

@@ -168,3 +168,8 @@ def test_the_largest_honest_messages_are_within_the_structure_caps():
     """A list of a million floats (a student who returns lists, not arrays) still crosses."""
     values = [float(i) for i in range(10**6)]
     assert boundary.roundtrip(values) == values
+
+
+def test_an_integer_too_long_to_parse_is_a_boundary_error():
+    with pytest.raises(boundary.BoundaryError):
+        boundary.decode(b"1" * 5000)

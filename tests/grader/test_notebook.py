@@ -285,3 +285,11 @@ def hw01_release():
     from grader.layout import release_notebook
 
     return read_release(release_notebook("hw01_delta_sequences"))
+
+
+def test_a_student_folder_never_hides_the_notebooks_beside_it(tmp_path):
+    write_nb(tmp_path / "aa.ipynb", [])
+    write_nb(tmp_path / "zz.ipynb", [])
+    (tmp_path / "evil" / "hw").mkdir(parents=True)
+    write_nb(tmp_path / "evil" / "hw" / "hw.ipynb", [])
+    assert [s.name for s in find_submissions([tmp_path], "hw")] == ["aa", "zz", "evil"]

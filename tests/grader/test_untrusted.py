@@ -80,7 +80,8 @@ def test_unique_names_are_unique_deterministic_and_keep_single_safe_names(names)
     assert all(untrusted.path_name(m) == m for m in made)
     safe = [untrusted.path_name(n) for n in names]
     for original, name in zip(safe, made, strict=True):
-        if [s.casefold() for s in safe].count(original.casefold()) == 1:
+        single = [s.casefold() for s in safe].count(original.casefold()) == 1
+        if single and original.casefold() not in untrusted.RESERVED_NAMES:
             assert name == original
     assert untrusted.unique_names(made) == made  # names already unique and safe stay as they are
 
@@ -89,3 +90,9 @@ def test_collisions_with_renamed_names_are_resolved():
     assert untrusted.unique_names(["x", "x", "x-2", "X"]) == ["x", "x-3", "x-2", "X-4"]
     made = untrusted.unique_names(["..", ".", "=sum(A1)"])
     assert made == ["submission", "submission-2", "_sum_A1_"]
+
+
+def test_the_batch_files_are_never_a_submission_folder():
+    made = untrusted.unique_names(["grades.csv", "GRADES.CSV", "report", "report.html", "x"])
+    assert not {m.casefold() for m in made} & untrusted.RESERVED_NAMES
+    assert made[-1] == "x" and len(set(made)) == 5
