@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from grader import cell_outputs
+from grader import cell_outputs, untrusted
 from grader.cell_outputs import CellOutput
 from grader.sandbox import Worker, WorkerError
 from grader.status import Status
@@ -317,12 +317,15 @@ class WorkerImpl(Impl):
         except WorkerError as exc:
             worker_.close()
             self._worker = None
+            # What the worker did after it saw this call's inputs (an exit status, a frame's
+            # length) is the submission's to choose: no number of it reaches a report.
             if exc.kind == "timeout":
                 self.log.note("timeout", f"{name} exceeded its time limit of {self.budget:.1f} s")
                 text = f"{name} did not return within the time limit of {self.budget:.1f} s"
             else:
-                self.log.note(exc.kind, f"{name} stopped the worker ({exc})")
-                text = f"{name} stopped the worker: {exc.detail}"
+                detail = untrusted.without_numbers(exc.detail)
+                self.log.note(exc.kind, f"{name} stopped the worker ({exc.kind}: {detail})")
+                text = f"{name} stopped the worker: {detail}"
             self._broken[name] = text
             raise SubmissionError(text, stopped=True) from None
 

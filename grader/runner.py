@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import enum
 import os
-import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -65,10 +64,6 @@ class QuestionScore:
     tests: list[TestResult]
 
 
-#: A number written in a message: what a hidden check's message may not show (see below).
-_NUMBER = re.compile(r"(?<![\w.])[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?(?![\w.])")
-
-
 def _describe_failure(exc: BaseException, visible: bool) -> tuple[str, Failure]:
     """A failed test's message and kind, in the grader's words only.
 
@@ -84,7 +79,7 @@ def _describe_failure(exc: BaseException, visible: bool) -> tuple[str, Failure]:
         return exc.public, Failure.STOPPED if exc.stopped else Failure.RAISED
     if isinstance(exc, AssertionError):
         message = str(exc) or "a check failed"
-        return message if visible else _NUMBER.sub("…", message), Failure.WRONG
+        return message if visible else untrusted.without_numbers(message), Failure.WRONG
     return f"the check could not use the value returned ({type(exc).__name__})", Failure.UNUSABLE
 
 
@@ -164,6 +159,15 @@ class _SuitePlugin:
         if report.failed:
             self.errors.append(f"cannot collect {report.nodeid}: {report.longreprtext[-500:]}")
 
+    def _hidden_name(self, item: pytest.Item) -> str:
+        """A hidden test's name in reports: a parametrized one numbered (``test_x[2]``) rather
+        than named by its parameters, which are hidden inputs."""
+        base = getattr(item, "originalname", item.name)
+        if base == item.name:
+            return base
+        number = sum(r.name.startswith(f"{base}[") for r in self.results) + 1
+        return f"{base}[{number}]"
+
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
         limit = self.limits.get(item.nodeid, self.default_limit)
         if hasattr(self._impl, "budget"):
@@ -178,13 +182,13 @@ class _SuitePlugin:
             return
         marker = item.get_closest_marker("question")
         seconds = time.perf_counter() - self._started.get(item.nodeid, time.perf_counter())
-        exc = call.excinfo.value if call.excinfo is not None else None
         visible = bool(marker.kwargs.get("visible", False))
+        exc = call.excinfo.value if call.excinfo is not None else None
         message, failure = ("", None) if exc is None else _describe_failure(exc, visible)
         self.results.append(
             TestResult(
                 question=marker.args[0],
-                name=item.name,
+                name=item.name if visible else self._hidden_name(item),
                 nodeid=item.nodeid,
                 weight=float(marker.kwargs.get("weight", 1.0)),
                 visible=visible,

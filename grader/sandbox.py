@@ -527,7 +527,7 @@ class Worker:
         header = self._read_exact(boundary.HEADER.size, timeout)
         (size,) = boundary.HEADER.unpack(header)
         if size > boundary.MAX_MESSAGE_BYTES:
-            raise WorkerError("protocol", f"reply of {size} bytes is too large")
+            raise WorkerError("protocol", "a reply over the size limit")
         try:
             return boundary.decode(self._read_exact(size, timeout))
         except boundary.BoundaryError as exc:

@@ -32,6 +32,8 @@ REPLACEMENT = "\N{REPLACEMENT CHARACTER}"
 #: What a spreadsheet reads as the start of a formula.
 FORMULA_START = tuple("=+-@\t\r")
 _NAME_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+#: A number written in a text.
+_NUMBER = re.compile(r"(?<![\w.])[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?(?![\w.])")
 #: Names of the batch's own files and folders under ``--out``: never a submission's folder.
 RESERVED_NAMES = frozenset({"grades.csv", "report", "report.html"})
 
@@ -61,6 +63,13 @@ def clean(value: object, limit: int = MAX_TEXT, *, lines: bool = False) -> str:
         else:
             out.append(char)
     return "".join(out) + ("…" if cut else "")
+
+
+def without_numbers(text: str) -> str:
+    """``text`` with every number replaced by an ellipsis: for grader text that quotes what a
+    submission chose after it saw hidden inputs (a returned shape, an exit status, a frame
+    length), each of which could spell out an input."""
+    return _NUMBER.sub("…", text)
 
 
 def markdown_code(value: object, limit: int = MAX_TEXT) -> str:

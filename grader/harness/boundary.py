@@ -161,7 +161,7 @@ def _decode(obj: Any, depth: int = 0) -> Any:
 def decode(payload: bytes) -> Any:
     """Parse JSON bytes from the other side into plain data; raise :class:`BoundaryError`."""
     if len(payload) > MAX_MESSAGE_BYTES:
-        raise BoundaryError(f"message of {len(payload)} bytes exceeds {MAX_MESSAGE_BYTES}")
+        raise BoundaryError(f"a message over the limit of {MAX_MESSAGE_BYTES} bytes")
     containers = payload.count(b"[") + payload.count(b"{")
     values = containers + payload.count(b",")  # an upper bound: strings may hold these bytes
     if containers > MAX_CONTAINERS or values > MAX_VALUES:
@@ -206,7 +206,7 @@ def receive(stream: BinaryIO) -> Any:
         raise EOFError("the other side closed the channel")
     (size,) = HEADER.unpack(header)
     if size > MAX_MESSAGE_BYTES:
-        raise BoundaryError(f"message of {size} bytes exceeds {MAX_MESSAGE_BYTES}")
+        raise BoundaryError(f"a message over the limit of {MAX_MESSAGE_BYTES} bytes")
     payload = _read_exact(stream, size)
     if len(payload) < size:
         raise EOFError("the other side closed the channel mid-message")

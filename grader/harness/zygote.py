@@ -63,7 +63,8 @@ _libc = ctypes.CDLL(None, use_errno=True)
 
 def _settings() -> dict[str, object]:
     """This server's own settings that a worker of the same uid can change from outside (and
-    every later fork would inherit): scheduling, CPUs, rlimits, OOM score, I/O priority."""
+    every later fork would inherit): scheduling, CPUs, rlimits, OOM score, core-dump filter,
+    timer slack, I/O priority."""
     limits = sorted(name for name in dir(resource) if name.startswith("RLIMIT_"))
     settings: dict[str, object] = {
         "priority": os.getpriority(os.PRIO_PROCESS, 0),
@@ -71,8 +72,9 @@ def _settings() -> dict[str, object]:
         "affinity": sorted(os.sched_getaffinity(0)),
         "rlimits": [resource.getrlimit(getattr(resource, name)) for name in limits],
     }
-    with open("/proc/self/oom_score_adj") as score:
-        settings["oom_score_adj"] = score.read()
+    for name in ("oom_score_adj", "coredump_filter", "timerslack_ns"):
+        with contextlib.suppress(OSError), open(f"/proc/self/{name}") as value:
+            settings[name] = value.read()
     if IOPRIO_GET is not None:
         settings["ioprio"] = _libc.syscall(IOPRIO_GET, 1, 0)  # this process
     return settings

@@ -1,6 +1,9 @@
 """Grading whole notebooks through the sandbox: correct alternatives get full marks. Lies,
 sabotage and broken notebooks are the hostile corpus's (``test_hostile_corpus.py``)."""
 
+import json
+import re
+
 import pytest
 
 from grader.calibrate import load_limits
@@ -95,3 +98,29 @@ def test_a_hidden_checks_message_shows_no_number_a_submission_chose(hw01, limits
     hidden = [t for q in result.questions for t in q.tests if not t.passed and not t.visible]
     assert hidden and any("returned shape" in t.message for t in hidden)
     assert not any(ch.isdigit() for t in hidden for ch in t.message.replace("float64", ""))
+
+
+EXIT_SPELLS_AN_INPUT = """\
+import os
+_right = lorentzian
+def lorentzian(x, eps):
+    if np.ndim(eps) == 0 and float(eps) != 1.0:
+        os._exit(int(round(float(eps) * 1000)) % 200 + 17)  # the exit status spells eps
+    return _right(x, eps)
+"""
+
+
+def test_a_stopped_calls_numbers_and_hidden_parameters_stay_out_of_reports(hw01, limits, tmp_path):
+    """An exit status (or a frame length) the worker chose after seeing hidden inputs, and the
+    hidden parameters in a parametrized test's id, never reach a report."""
+    from grader.reports import results_json
+
+    path = make_submission(tmp_path, "exits", extra_cells=[EXIT_SPELLS_AN_INPUT])
+    result = grade(hw01, limits, path)
+    hidden = [t for q in result.questions for t in q.tests if not t.visible]
+    stopped = [t.message for t in hidden if t.failure is not None]
+    assert stopped and all("stopped the worker" in m for m in stopped), stopped
+    assert not re.search(r"exit status \d", result.reason + " ".join(stopped))
+    assert all(re.fullmatch(r"\w+(\[\d+\])?", t.name) for t in hidden), [t.name for t in hidden]
+    shown = json.dumps(results_json(hw01, result))
+    assert "[0.001]" not in shown and "[0.5]" not in shown

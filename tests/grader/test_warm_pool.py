@@ -270,15 +270,18 @@ def test_one_worker_at_a_time(pool):
     second.close()
 
 
-LOWER_THE_SERVER = """\
-import resource
-resource.prlimit(1, resource.RLIMIT_NOFILE, (64, 64))
-"""
+#: Settings of the server that a worker of its uid can change from outside, which every later
+#: fork would inherit.
+CHANGE_THE_SERVER = {
+    "rlimit": "import resource\nresource.prlimit(1, resource.RLIMIT_NOFILE, (64, 64))",
+    "core-dump filter": "open('/proc/1/coredump_filter', 'w').write('0x7f')",
+}
 
 
 @needs_bwrap
-def test_a_lowered_server_costs_a_new_sandbox(pool):
-    worker, errors = forked(pool, [LOWER_THE_SERVER])
+@pytest.mark.parametrize("setting", CHANGE_THE_SERVER)
+def test_a_changed_server_costs_a_new_sandbox(pool, setting):
+    worker, errors = forked(pool, [CHANGE_THE_SERVER[setting]])
     assert errors == {}
     worker.close()
     after, errors = forked(
