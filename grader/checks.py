@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from grader.impl import Impl
+from grader.impl import Impl, SubmissionError
 
 VISIBLE_FILENAME = "<visible checks>"
 
@@ -77,19 +77,53 @@ def visible_params(visible: dict[str, str]) -> list[Any]:
     return [pytest.param(q, marks=question(q, visible=True), id=q) for q in visible]
 
 
+def summary(value: Any, limit: int = 240) -> str:
+    """A short text of a returned value: arrays by numpy's summarising print, the rest by repr."""
+    try:
+        arr = np.asarray(value)
+        text = (
+            np.array2string(arr, threshold=12, precision=6, separator=", ")
+            if arr.dtype.kind in "biufc" and arr.ndim
+            else repr(value)
+        )
+        if arr.ndim:
+            text += f" (shape {arr.shape})"
+    except (ValueError, TypeError):
+        text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def run_visible(source: str, names: dict[str, Any], impl: Impl, questions: list[str]) -> None:
     """Execute a notebook's visible checks on the trusted side, against ``impl``.
 
     The checks are the same text as in the notebook's test cell; the graded functions in it are
     proxies into ``impl`` and every other name is trusted (this process's numpy, the trusted test
-    functions), so a patched ``np.allclose`` in the submission changes nothing here.
+    functions), so a patched ``np.allclose`` in the submission changes nothing here. A failing
+    check says which line failed and what the last call of that line returned: the runner runs
+    the visible checks before any hidden one, so a returned value can only depend on the
+    notebook's public inputs.
     """
+    returned: list[tuple[str, Any]] = []
+
+    def proxy(name: str) -> Any:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            value = impl.call(name, *args, **kwargs)
+            returned.append((name, value))
+            return value
+
+        return call
+
     namespace: dict[str, Any] = {"np": np, "math": math, **names}
-    namespace.update({q: getattr(impl, q) for q in questions})
+    namespace.update({q: proxy(q) for q in questions})
     try:
         exec(compile(source, VISIBLE_FILENAME, "exec"), namespace)
-    except AssertionError:
+    except SubmissionError:
+        raise
+    except Exception as exc:  # a value the check could not use fails it too
         frames = traceback.extract_tb(sys.exc_info()[2])
         lines = [f.lineno for f in frames if f.filename == VISIBLE_FILENAME]
         line = source.splitlines()[lines[-1] - 1].strip() if lines else ""
-        raise AssertionError(f"visible check failed: {line}") from None
+        how = "failed" if isinstance(exc, AssertionError) else f"failed ({type(exc).__name__})"
+        got = [f"{name} returned {summary(value)}" for name, value in returned if name in line]
+        tail = f"; {got[-1]}" if got else ""
+        raise AssertionError(f"visible check {how}: {line}{tail}") from None

@@ -59,6 +59,19 @@ def grade_id(cell: nbformat.NotebookNode) -> str:
     return value if isinstance(value, str) else ""
 
 
+def written_questions(path: Path) -> dict[str, float]:
+    """The manually graded answers of the notebook at ``path`` (nbgrader's graded markdown
+    solution cells): grade_id -> points, in notebook order."""
+    nb = nbformat.read(path, as_version=4)
+    return {
+        grade_id(cell): float(nbgrader_meta(cell).get("points", 0))
+        for cell in nb.cells
+        if cell.cell_type == "markdown"
+        and nbgrader_meta(cell).get("grade")
+        and nbgrader_meta(cell).get("solution")
+    }
+
+
 def _is_test_cell(meta: dict) -> bool:
     """nbgrader's autograder test cell: graded, not a solution."""
     return bool(meta.get("grade")) and not meta.get("solution")

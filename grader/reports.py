@@ -18,40 +18,37 @@ from rich.table import Table
 
 from grader import UsageError, untrusted
 from grader.grading import SubmissionResult
-from grader.runner import QuestionScore
+from grader.runner import Outcome, QuestionScore
 from grader.suites import Assignment
 
 #: Width of tables written to a file or a pipe (a terminal uses its own width).
 PIPE_WIDTH = 180
-GATED = "0 points: a visible check of this question failed (see its message)"
+BLOCKED = "blocked: a visible check of this question failed, so it scores 0 (see that check)"
+WRITTEN = "graded by hand (nbgrader's formgrader): not part of this score"
 
 
 def _test_entries(q: QuestionScore) -> list[dict]:
-    total_weight = sum(t.weight for t in q.tests)
-    gated = any(t.visible and not t.passed for t in q.tests)
-    entries = []
-    for t in q.tests:
-        share = q.max_score * t.weight / total_weight if total_weight else 0.0
-        earned = share if t.passed and not gated else 0.0
-        output = t.message or ("passed" if not gated else GATED)
-        entries.append(
-            {
-                "name": f"{q.question}: {t.name}",
-                "score": round(earned, 4),
-                "max_score": round(share, 4),
-                "status": "passed" if t.passed else "failed",
-                "output": output,
-                "visibility": "visible" if t.visible else "after_published",
-            }
-        )
-    return entries
+    """One Gradescope test per hidden or visible test, with the points :func:`runner.score`
+    gave it (so they add up to the question's score)."""
+    return [
+        {
+            "name": f"{q.question}: {e.test.name}",
+            "score": e.points,
+            "max_score": e.max_points,
+            "status": "passed" if e.outcome is Outcome.PASSED else "failed",
+            "output": e.test.message or (BLOCKED if e.outcome is Outcome.BLOCKED else "passed"),
+            "visibility": "visible" if e.test.visible else "after_published",
+        }
+        for e in q.entries
+    ]
 
 
 def results_json(assignment: Assignment, result: SubmissionResult) -> dict:
-    """The Gradescope results schema for one submission, with our extras in ``extra_data``."""
+    """The Gradescope results schema for one submission, with our extras in ``extra_data``.
+    The written answers appear as tests with their points and no score."""
     tests = []
     for q in result.questions:
-        if q.tests:
+        if q.entries:
             tests += _test_entries(q)
         else:
             tests.append(
@@ -64,6 +61,15 @@ def results_json(assignment: Assignment, result: SubmissionResult) -> dict:
                     "visibility": "visible",
                 }
             )
+    for name, points in assignment.written.items():
+        tests.append(
+            {
+                "name": f"{name}: written",
+                "max_score": points,
+                "output": WRITTEN,
+                "visibility": "visible",
+            }
+        )
     return {
         "score": result.total,
         "execution_time": result.execution_time,
@@ -73,7 +79,9 @@ def results_json(assignment: Assignment, result: SubmissionResult) -> dict:
             "assignment": assignment.name,
             "status": result.status,
             "isolation": result.isolation,
-            "max_total": assignment.max_total,
+            "auto_max": assignment.max_total,
+            "max_total": assignment.max_with_written,
+            "written": dict(assignment.written),
             "questions": {q.question: q.score for q in result.questions},
         },
     }
@@ -88,6 +96,10 @@ def feedback_markdown(assignment: Assignment, result: SubmissionResult) -> str:
         "",
         f"Score: **{result.total:g} / {assignment.max_total:g}**. Status: {result.status}.",
     ]
+    if assignment.written:
+        points = sum(assignment.written.values())
+        names = ", ".join(map(code, assignment.written))
+        lines += ["", f"The written answers ({names}, {points:g} points) are graded by hand."]
     if result.reason:
         lines += ["", f"What happened: {code(result.reason)}"]
     if result.others:
@@ -106,10 +118,15 @@ def feedback_markdown(assignment: Assignment, result: SubmissionResult) -> str:
         for t in failed:
             kind = "visible check" if t.visible else "hidden check"
             lines.append(f"- {kind} {code(t.name)}: {code(t.message)}")
+        blocked = sum(e.outcome is Outcome.BLOCKED for e in q.entries)
+        if blocked:
+            lines.append(f"- {blocked} passing hidden checks are blocked by the visible check")
     return "\n".join(lines) + "\n"
 
 
-GRADES_COLUMNS = ("total", "max_total", "status", "path")
+#: The columns after the questions' and the written answers' (those left empty: graded by hand).
+#: ``auto_max``: the autograder's points; ``max_total``: all of them, as nbgrader counts.
+GRADES_COLUMNS = ("total", "auto_max", "max_total", "status", "path")
 
 
 def check_out(out: Path) -> None:
@@ -132,11 +149,13 @@ def write_reports(assignment: Assignment, results: list[SubmissionResult], out: 
     folders = untrusted.unique_names([r.name for r in results])
     with open(out / "grades.csv", "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["submission", *assignment.questions, *GRADES_COLUMNS])
+        written = [f"{name} (written)" for name in assignment.written]
+        writer.writerow(["submission", *assignment.questions, *written, *GRADES_COLUMNS])
+        maxima = [f"{assignment.max_total:g}", f"{assignment.max_with_written:g}"]
         for r, folder in zip(results, folders, strict=True):
-            scores = [f"{q.score:g}" for q in r.questions]
+            scores = [f"{q.score:g}" for q in r.questions] + [""] * len(written)
             path = untrusted.csv_cell(r.path)
-            tail = [f"{r.total:g}", f"{assignment.max_total:g}", r.status, path]
+            tail = [f"{r.total:g}", *maxima, r.status, path]
             writer.writerow([untrusted.csv_cell(folder), *scores, *tail])
     for r, name in zip(results, folders, strict=True):
         folder = out / name

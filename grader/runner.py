@@ -2,9 +2,10 @@
 
 Each test carries ``@pytest.mark.question(name, weight=1.0)``. A question scores
 ``points * (passed weight) / (total weight)``, and 0 when any of its visible checks fails (as in
-nbgrader, where a failing visible assert errors the whole test cell). Failure text shown to
-students is the test's own message: assertion rewriting is off, so hidden inputs and test source
-never reach the feedback.
+nbgrader, where a failing visible assert errors the whole test cell); the points are split over
+the tests exactly (:func:`shares`), so what the reports list per test adds up to the score.
+Failure text shown to students is the test's own message: assertion rewriting is off, so hidden
+inputs and test source never reach the feedback.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import enum
 import os
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -56,12 +57,39 @@ class TestResult:
         self.message = untrusted.clean(self.message)  # it may quote what a submission raised
 
 
+class Outcome(enum.Enum):
+    """What one test contributes to its question's score."""
+
+    PASSED = "passed"
+    FAILED = "failed"
+    #: Passed, but a visible check of the same question failed, so it earns nothing.
+    BLOCKED = "blocked"
+
+
+#: Points are kept in units of 1/POINT_UNITS so that per-test points add up exactly.
+POINT_UNITS = 10_000
+
+
+@dataclass(frozen=True)
+class TestScore:
+    """One test's part of its question: ``points`` earned of ``max_points``."""
+
+    test: TestResult
+    outcome: Outcome
+    points: float
+    max_points: float
+
+
 @dataclass
 class QuestionScore:
+    """A question's score; ``entries`` (one per test, in ``tests`` order) carry the points each
+    test earned, which add up to ``score`` exactly, as their maxima add up to ``max_score``."""
+
     question: str
     score: float
     max_score: float
     tests: list[TestResult]
+    entries: list[TestScore] = field(default_factory=list)
 
 
 def _describe_failure(exc: BaseException, visible: bool) -> tuple[str, Failure]:
@@ -140,7 +168,11 @@ class _SuitePlugin:
                 raise GraderError(f"suite test {item.nodeid} lacks a known question marker")
             if self.only is None or marker.args[0] in self.only:
                 kept.append(item)
-        items[:] = kept
+        # The visible checks first: before any hidden input reaches the submission, so what
+        # they report a call returned can only depend on the notebook's public inputs.
+        items[:] = sorted(
+            kept, key=lambda i: not i.get_closest_marker("question").kwargs.get("visible", False)
+        )
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtestloop(self, session: pytest.Session) -> bool:
@@ -250,14 +282,35 @@ def run_suite(assignment: Assignment, impl: Impl, **options: Any) -> list[TestRe
     return results
 
 
+def shares(points: float, weights: list[float]) -> list[int]:
+    """``points`` split in proportion to ``weights``, in units of 1/:data:`POINT_UNITS`, by
+    largest remainder: the shares add up to ``points`` exactly."""
+    total, units = sum(weights), round(points * POINT_UNITS)
+    if total <= 0:
+        return [0] * len(weights)
+    exact = [units * w / total for w in weights]
+    floors = [int(x) for x in exact]
+    by_remainder = sorted(range(len(weights)), key=lambda i: floors[i] - exact[i])
+    for i in by_remainder[: units - sum(floors)]:
+        floors[i] += 1
+    return floors
+
+
 def score(assignment: Assignment, results: list[TestResult]) -> list[QuestionScore]:
-    """Per-question scores in contract order (see the module docstring for the rule)."""
+    """Per-question scores in contract order (see the module docstring for the rule): each test
+    earns its weight's share of the points, and a question with a failing visible check earns
+    nothing (its passing tests are :attr:`Outcome.BLOCKED`)."""
     scores = []
     for question, points in assignment.questions.items():
         tests = [r for r in results if r.question == question]
-        total = sum(r.weight for r in tests)
-        earned = sum(r.weight for r in tests if r.passed)
         gated = any(r.visible and not r.passed for r in tests)
-        value = 0.0 if gated or total == 0 else points * earned / total
-        scores.append(QuestionScore(question, round(value, 4), float(points), tests))
+        entries = []
+        for test, share in zip(tests, shares(points, [r.weight for r in tests]), strict=True):
+            outcome = (
+                Outcome.FAILED if not test.passed else Outcome.BLOCKED if gated else Outcome.PASSED
+            )
+            earned = share if outcome is Outcome.PASSED else 0
+            entries.append(TestScore(test, outcome, earned / POINT_UNITS, share / POINT_UNITS))
+        earned = sum(round(e.points * POINT_UNITS) for e in entries)
+        scores.append(QuestionScore(question, earned / POINT_UNITS, float(points), tests, entries))
     return scores

@@ -34,7 +34,9 @@ def test_grade_samples_writes_gradebook_results_and_feedback(tmp_path):
     rows = list(csv.DictReader(text.splitlines()))
     header = text.splitlines()[0].split(",")
     assignment = load_assignment(HW01)
-    assert header == ["submission", *assignment.questions, "total", "max_total", "status", "path"]
+    written = [f"{name} (written)" for name in assignment.written]
+    tail = ["total", "auto_max", "max_total", "status", "path"]
+    assert written and header == ["submission", *assignment.questions, *written, *tail]
     by_name = {row["submission"]: row for row in rows}
     assert float(by_name["full_marks"]["total"]) == assignment.max_total
     assert 0 < float(by_name["partial"]["total"]) < assignment.max_total
@@ -44,7 +46,11 @@ def test_grade_samples_writes_gradebook_results_and_feedback(tmp_path):
         assert {"score", "execution_time", "tests"} <= set(results)
         assert results["score"] == pytest.approx(float(by_name[name]["total"]))
         for test in results["tests"]:
-            assert {"name", "score", "max_score", "status", "output", "visibility"} <= set(test)
+            written = test["name"].endswith(": written")
+            keys = {"name", "max_score", "output", "visibility"} | (
+                set() if written else {"score", "status"}
+            )
+            assert keys <= set(test) and (not written or "score" not in test)
         feedback = (tmp_path / name / "feedback.md").read_text()
         assert "impl." not in feedback and "assert_close" not in feedback
     assert "isolation:" in done.stderr

@@ -16,6 +16,8 @@ fixture and, in its ``__init__``:
     names those checks use besides the graded functions (trusted test functions, say), as the
     notebook's provided cells define them.
 
+The written answers, graded by hand in nbgrader, are read from the solution notebook.
+
 and in ``mutants.py`` a list ``MUTANTS`` of :class:`Mutant`: known-wrong implementations, each
 with the question it must lose points on.
 """
@@ -23,11 +25,13 @@ with the question it must lose points on.
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from grader import UsageError
+from grader.layout import solution_notebook
+from grader.notebook import written_questions
 
 SUITES_DIR = Path(__file__).resolve().parent
 
@@ -53,6 +57,8 @@ class Assignment:
     visible: dict[str, str]
     visible_names: dict[str, Any]
     mutants: tuple[Mutant, ...]
+    #: The answers graded by hand (grade_id -> points): no score here, but part of the maximum.
+    written: dict[str, float] = field(default_factory=dict)
 
     @property
     def suite_dir(self) -> Path:
@@ -60,7 +66,13 @@ class Assignment:
 
     @property
     def max_total(self) -> float:
+        """The points the autograder awards."""
         return float(sum(self.questions.values()))
+
+    @property
+    def max_with_written(self) -> float:
+        """All the assignment's points, as nbgrader counts them (written answers included)."""
+        return self.max_total + sum(self.written.values())
 
 
 def assignment_names() -> list[str]:
@@ -84,4 +96,7 @@ def load_assignment(name: str) -> Assignment:
         visible=dict(package.VISIBLE),
         visible_names=dict(package.VISIBLE_NAMES),
         mutants=tuple(mutants.MUTANTS),
+        written=written_questions(solution_notebook(name))
+        if solution_notebook(name).is_file()
+        else {},
     )

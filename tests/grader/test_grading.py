@@ -124,3 +124,33 @@ def test_a_stopped_calls_numbers_and_hidden_parameters_stay_out_of_reports(hw01,
     assert all(re.fullmatch(r"\w+(\[\d+\])?", t.name) for t in hidden), [t.name for t in hidden]
     shown = json.dumps(results_json(hw01, result))
     assert "[0.001]" not in shown and "[0.5]" not in shown
+
+
+REMEMBERS_HIDDEN_INPUTS = """\
+_right, _seen = lorentzian, []
+def lorentzian(x, eps):
+    if np.ndim(x) == 0 and float(x) == 0.0 and float(eps) == 1.0:
+        return [float(e) for e in _seen]  # a visible call: what hidden inputs came before?
+    _seen.append(float(np.max(eps)))
+    return _right(x, eps)
+"""
+
+
+def test_a_failing_visible_check_says_what_came_back_and_blocks_its_question(
+    hw01, limits, tmp_path
+):
+    """The visible checks run before any hidden one, so what they report a call returned holds
+    no hidden input; the question's passing hidden checks are blocked, not passed."""
+    from grader.reports import results_json
+
+    path = make_submission(tmp_path, "remembers", extra_cells=[REMEMBERS_HIDDEN_INPUTS])
+    result = grade(hw01, limits, path)
+    lorentzian = next(q for q in result.questions if q.question == "lorentzian")
+    visible = next(t for t in lorentzian.tests if t.visible)
+    assert not visible.passed and lorentzian.score == 0
+    assert visible.message.endswith("lorentzian returned [] (shape (0,))"), visible.message
+    assert "np.isclose(lorentzian(0.0, 1.0), 1 / np.pi)" in visible.message
+    tests = [t for t in results_json(hw01, result)["tests"] if t["name"].startswith("lorentzian:")]
+    blocked = [t for t in tests if "blocked" in t["output"]]
+    assert blocked and all(t["status"] == "failed" and t["score"] == 0 for t in blocked)
+    assert not any(t["status"] == "passed" for t in tests)

@@ -14,8 +14,14 @@ from rich.console import Console
 
 from grader import UsageError, runner, untrusted
 from grader.grading import SubmissionResult
-from grader.reports import check_out, feedback_markdown, print_table, write_reports
-from grader.runner import Failure, QuestionScore
+from grader.reports import (
+    check_out,
+    feedback_markdown,
+    print_table,
+    results_json,
+    write_reports,
+)
+from grader.runner import Failure
 from grader.status import Status
 from grader.suites import load_assignment
 
@@ -27,23 +33,22 @@ NAMES = st.sampled_from(["..", ".", "x", "X", "=cmd|' /C calc'!A0", "a/../b", "[
 
 @st.composite
 def records(draw):
-    questions = []
-    for question, points in HW01.questions.items():
-        tests = [
-            runner.TestResult(
-                question,
-                draw(TEXT),
-                draw(TEXT),
-                1.0,
-                draw(st.booleans()),
-                passed := draw(st.booleans()),
-                draw(TEXT),
-                0.1,
-                None if passed else draw(st.sampled_from(Failure)),
-            )
-            for _ in range(draw(st.integers(0, 2)))
-        ]
-        questions.append(QuestionScore(question, draw(st.floats(0, points)), points, tests))
+    tests = [
+        runner.TestResult(
+            question,
+            draw(TEXT),
+            draw(TEXT),
+            draw(st.sampled_from([0.5, 1.0, 2.0, 3.0, 7.0])),
+            draw(st.booleans()),
+            passed := draw(st.booleans()),
+            draw(TEXT),
+            0.1,
+            None if passed else draw(st.sampled_from(Failure)),
+        )
+        for question in HW01.questions
+        for _ in range(draw(st.integers(0, 4)))
+    ]
+    questions = runner.score(HW01, tests)
     return SubmissionResult(
         draw(NAMES),
         draw(TEXT),
@@ -93,6 +98,31 @@ def test_feedback_renders_untrusted_text_as_code_only(result):
     assert sum(t.type == "heading_open" for t in tokens) == 1 + len(result.questions) + bool(
         result.cell_errors
     )
+
+
+@settings(max_examples=100, deadline=None)
+@given(result=records())
+def test_per_test_points_add_up_exactly_and_blocked_checks_fail(result):
+    """Gradescope sums the tests' points: they must give the question's and the submission's
+    score exactly, and their maxima the assignment's (written answers included)."""
+    report = json.loads(json.dumps(results_json(HW01, result)))
+    by_question: dict[str, list[dict]] = {}
+    for test in report["tests"]:
+        by_question.setdefault(test["name"].split(":")[0], []).append(test)
+    for q in result.questions:
+        tests = by_question[q.question]
+        assert round(sum(t["score"] for t in tests), 9) == q.score
+        assert round(sum(t["max_score"] for t in tests), 9) == q.max_score
+        gated = any(t.visible and not t.passed for t in q.tests)
+        passed = [t for t in tests if t["status"] == "passed"]
+        assert all(t["score"] > 0 or t["max_score"] == 0 for t in passed)
+        assert not (gated and passed)
+        assert all(t["score"] == 0 for t in tests if t["status"] == "failed")
+    auto = [t for t in report["tests"] if "score" in t]
+    assert round(sum(t["score"] for t in auto), 9) == report["score"] == result.total
+    assert round(sum(t["max_score"] for t in report["tests"]), 9) == HW01.max_with_written
+    written = [t for t in report["tests"] if "score" not in t]
+    assert [t["name"].split(":")[0] for t in written] == list(HW01.written)
 
 
 def test_out_naming_a_file_is_refused_before_any_work(tmp_path):
