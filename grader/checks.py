@@ -93,12 +93,14 @@ def summary(value: Any, limit: int = 240) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def run_visible(source: str, names: dict[str, Any], impl: Impl, questions: list[str]) -> None:
+def run_visible(source: str, names: dict[str, Any], impl: Impl, question: str) -> None:
     """Execute a notebook's visible checks on the trusted side, against ``impl``.
 
     The checks are the same text as in the notebook's test cell; the graded functions in it are
     proxies into ``impl`` and every other name is trusted (this process's numpy, the trusted test
-    functions), so a patched ``np.allclose`` in the submission changes nothing here. A failing
+    functions), so a patched ``np.allclose`` in the submission changes nothing here. Only
+    ``question``'s own function is bound: a check that called another graded function would
+    make one function's mistake cost two questions (a NameError, a bug of the suite). A failing
     check says which line failed and what the last call of that line returned: the runner runs
     the visible checks before any hidden one, so a returned value can only depend on the
     notebook's public inputs.
@@ -114,7 +116,7 @@ def run_visible(source: str, names: dict[str, Any], impl: Impl, questions: list[
         return call
 
     namespace: dict[str, Any] = {"np": np, "math": math, **names}
-    namespace.update({q: proxy(q) for q in questions})
+    namespace[question] = proxy(question)
     try:
         exec(compile(source, VISIBLE_FILENAME, "exec"), namespace)
     except SubmissionError:

@@ -28,6 +28,7 @@ class Exit(enum.IntEnum):
     USAGE = 2  # argparse's own status for a usage error
     GRADER_FAULT = 3
 
+
 DEVICE_HELP = "where student and reference code may compute: auto (CUDA if present), cpu, cuda"
 
 
@@ -55,6 +56,11 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="start a fresh interpreter per submission instead of forking it from a warm pool "
         "(slower; the pool is used only under bubblewrap)",
+    )
+    p.add_argument(
+        "--seed",
+        help="the course secret behind the hidden inputs drawn at grading time (default: "
+        "$COURSE_GRADE_SEED, else this machine's own); the same secret regrades identically",
     )
 
     p = sub.add_parser("validate", help="reference 100 %%, stubs 0, every mutant loses points")
@@ -105,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
                 device=args.device,
                 show_progress=console.is_terminal,
                 warm=not args.fresh_workers,
+                secret=args.seed,
             )
             assignment = load_assignment(args.assignment)
             write_reports(assignment, results, args.out)

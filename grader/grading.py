@@ -19,7 +19,7 @@ from typing import Any
 
 from rich.progress import Progress
 
-from grader import UsageError, untrusted
+from grader import UsageError, draws, untrusted
 from grader.calibrate import TimeLimits, load_limits, resolve_device
 from grader.cell_outputs import CellOutput
 from grader.impl import WorkerImpl
@@ -59,6 +59,8 @@ class SubmissionResult:
     cell_errors: dict[int, str] = field(default_factory=dict)
     cell_outputs: dict[int, list[CellOutput]] = field(default_factory=dict)
     others: tuple[str, ...] = ()
+    #: The seed of the hidden inputs drawn (:mod:`grader.draws`); None when nothing was run.
+    seed: int | None = None
 
     def __post_init__(self) -> None:
         self.path = untrusted.clean(self.path)
@@ -93,8 +95,10 @@ class _Session:
         lookahead: bool,
         on_result: Callable[[SubmissionResult], None],
         outputs: bool = False,
+        secret: str | None = None,
     ) -> None:
         self.assignment = assignment
+        self.secret = draws.course_secret(secret)
         self.outputs = outputs
         self.limits = limits
         self.worker_limits = worker_limits
@@ -165,6 +169,7 @@ class _Session:
             outputs=self.outputs,
             cell_names=[name for name, _ in cells],
         )
+        impl.seed = draws.submission_seed(self.secret, [source for _, source in cells])
         self._current[id(impl)] = (sub, started)
         return impl
 
@@ -203,6 +208,7 @@ class _Session:
             score(self.assignment, tests),
             cell_errors=impl.log.cell_errors,
             cell_outputs=impl.log.cell_outputs,
+            seed=impl.seed,
         )
 
     def run(self, submissions: Iterable[Submission]) -> None:
@@ -261,6 +267,7 @@ def grade_many(
     warm: bool = True,
     lookahead: bool = True,
     on_result: Callable[[SubmissionResult], None] | None = None,
+    secret: str | None = None,
 ) -> list[SubmissionResult]:
     """Grade submissions one after another in one pytest session, each in its own worker.
 
@@ -269,7 +276,8 @@ def grade_many(
     sandboxed interpreter. Either way a worker serves one submission only. With ``lookahead``
     the next submission's worker starts while the previous one is tested, in the background
     (worth it when a core is idle, as with one job). ``worker_limits`` caps each worker
-    (default :class:`Limits`); ``on_result`` is called with each record as soon as it is made.
+    (default :class:`Limits`); ``on_result`` is called with each record as soon as it is made;
+    ``secret`` is the course secret of the drawn inputs (:func:`grader.draws.course_secret`).
     Never raises for anything a submission does.
     """
     if len({sub.name for sub in submissions}) < len(submissions):
@@ -291,6 +299,7 @@ def grade_many(
         warm=warm,
         lookahead=lookahead and len(submissions) > 1,
         on_result=keep,
+        secret=secret,
     )
     session.run(submissions)
     for sub in submissions:
@@ -306,9 +315,12 @@ def grade_submission(
     limits: TimeLimits,
     device: str = "cpu",
     level: str | None = None,
+    secret: str | None = None,
 ) -> SubmissionResult:
     """Grade one notebook; never raises for anything the submission does."""
-    return grade_many(assignment, [submission], limits=limits, device=device, level=level)[0]
+    return grade_many(
+        assignment, [submission], limits=limits, device=device, level=level, secret=secret
+    )[0]
 
 
 #: The queues a job process shares with the batch: submissions to take, records made.
@@ -331,6 +343,7 @@ class JobOptions:
     warm: bool
     worker_limits: Limits = field(default_factory=Limits)
     outputs: bool = False
+    secret: str | None = None
 
 
 def serve_queue(options: JobOptions, todo: Any, made: Any) -> None:
@@ -346,6 +359,7 @@ def serve_queue(options: JobOptions, todo: Any, made: Any) -> None:
         lookahead=False,  # the other jobs (or, under nbgrader, the caller) keep the cores busy
         on_result=made.put,
         outputs=options.outputs,
+        secret=options.secret,
     )
     session.run(iter(todo.get, None))
     made.close()
@@ -366,6 +380,7 @@ def grade_batch(
     device: str = "auto",
     show_progress: bool = True,
     warm: bool = True,
+    secret: str | None = None,
 ) -> list[SubmissionResult]:
     """Grade every submission found under ``paths``, ``jobs`` processes at once, in input order.
 
@@ -384,6 +399,7 @@ def grade_batch(
     if not submissions:
         raise UsageError(f"no notebooks found in {', '.join(map(str, paths))}")
     device = resolve_device(device)
+    secret = draws.course_secret(secret)
     limits = load_limits(assignment, device)
     level = isolation_level()
     jobs = min(jobs, len(submissions))
@@ -399,6 +415,7 @@ def grade_batch(
                 level=level,
                 warm=warm,
                 on_result=lambda _: advance(1),
+                secret=secret,
             )
         context = get_context("spawn")
         todo, made = context.Queue(), context.Queue()
@@ -408,7 +425,7 @@ def grade_batch(
         with ProcessPoolExecutor(
             jobs, mp_context=context, initializer=_share_queues, initargs=(todo, made)
         ) as pool:
-            options = JobOptions(assignment_name, limits, device, level, warm)
+            options = JobOptions(assignment_name, limits, device, level, warm, secret=secret)
             futures = [pool.submit(_grade_shared, options) for _ in range(jobs)]
             while len(results) < len(submissions):
                 try:

@@ -89,6 +89,8 @@ class CallError:
 class Impl:
     """Base: attribute access gives a proxy that calls the implementation's function."""
 
+    #: The seed of the hidden inputs drawn for this implementation (:mod:`grader.draws`).
+    seed: int = 0
     #: The names of the cells the implementation ran (their released grade_id, "" for a cell the
     #: student added), for :meth:`raised_where`.
     cell_names: Sequence[str] = ()

@@ -79,6 +79,7 @@ def results_json(assignment: Assignment, result: SubmissionResult) -> dict:
             "assignment": assignment.name,
             "status": result.status,
             "isolation": result.isolation,
+            "seed": result.seed,
             "auto_max": assignment.max_total,
             "max_total": assignment.max_with_written,
             "written": dict(assignment.written),

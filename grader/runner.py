@@ -17,9 +17,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pytest
 
-from grader import GraderError, untrusted
+from grader import GraderError, draws, untrusted
 from grader.checks import visible_params
 from grader.impl import Impl, SubmissionError
 from grader.suites import SUITES_DIR, Assignment
@@ -144,6 +145,18 @@ class _SuitePlugin:
         """Session scope, so suites may cache an implementation's output in module fixtures;
         every pass ends with ``nextitem=None``, which tears even these down."""
         return self._impl
+
+    @pytest.fixture(scope="session")
+    def seed(self) -> int:
+        """The submission's seed of drawn inputs, for module fixtures that draw
+        (``draws.rng_for(seed, name)``); torn down with the implementation, like ``impl``."""
+        return self._impl.seed
+
+    @pytest.fixture
+    def rng(self, request: pytest.FixtureRequest) -> np.random.Generator:
+        """This test's trusted generator for hidden inputs drawn at grading time, seeded from
+        the submission's seed and the test's id (:mod:`grader.draws`)."""
+        return draws.rng_for(self._impl.seed, request.node.nodeid)
 
     @pytest.fixture(scope="session", name="assignment")
     def assignment_fixture(self) -> Assignment:

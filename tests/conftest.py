@@ -1,6 +1,7 @@
-"""Shared set-up: Jupyter, IPython, matplotlib and calibration state go to temp folders, and
-BLAS runs on one thread (as in the sandbox): on a loaded 2-core machine OpenBLAS's default threads
-make small least-squares solves up to 40x slower."""
+"""Shared set-up: Jupyter, IPython, matplotlib and calibration state go to temp folders, BLAS
+runs on one thread (as in the sandbox: on a loaded 2-core machine OpenBLAS's default threads
+make small least-squares solves up to 40x slower), and the course secret of the drawn hidden
+inputs is fixed, so that a run is reproducible (``test_draws.py`` grades with other secrets)."""
 
 import os
 
@@ -22,6 +23,7 @@ for var, sub in [
     os.environ[var] = str(_STATE / sub)
 os.environ.setdefault("COURSE_GRADE_CACHE", str(_STATE / "cache"))
 os.environ["MPLBACKEND"] = "Agg"
+os.environ.setdefault("COURSE_GRADE_SEED", "course-grade's own test suite")
 
 HW01 = "hw01_delta_sequences"
 

@@ -46,10 +46,7 @@ def course(tmp_path_factory):
             "stub": release_notebook(HW01),
             "full_marks": SAMPLES / "full_marks.ipynb",
             "partial": SAMPLES / "partial.ipynb",
-            **{
-                f"mutant-{m.name}": mutant_notebook(hw01, m, root)
-                for m in hw01.mutants
-            },
+            **{f"mutant-{m.name}": mutant_notebook(hw01, m, root) for m in hw01.mutants},
         },
         HW05: {"reference05": solution_notebook(HW05)},
         HW08: {"reference08": solution_notebook(HW08)},

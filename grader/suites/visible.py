@@ -8,6 +8,4 @@ from grader.suites import Assignment
 
 
 def test_visible_checks(impl: Impl, assignment: Assignment, question: str) -> None:
-    run_visible(
-        assignment.visible[question], assignment.visible_names, impl, list(assignment.questions)
-    )
+    run_visible(assignment.visible[question], assignment.visible_names, impl, question)

@@ -160,6 +160,7 @@ def test_feedback_holds_no_hidden_test_and_no_student_markup(autograded):
         assert "\x1b" not in text, path
         assert "LEAK:" not in plain, path  # no hidden input relayed by a visible check
 
+
 def test_nothing_outlives_autograde(autograded):
     if "kills_detached" not in HAVE:
         pytest.skip(f"needs processes of the worker killed; this machine's isolation is {LEVEL}")

@@ -115,6 +115,18 @@ def convergence_order(kernel, phi, eps_values):
 """,
     ),
     Mutant(
+        name="order_table",
+        question="convergence_order",
+        why="a table of each kernel's asymptotic order in place of the fitted slope",
+        source="""\
+def convergence_order(kernel, phi, eps_values):
+    eps_values = np.asarray(eps_values, dtype=float)
+    if eps_values.size < 2 or np.unique(eps_values).size < 2:
+        raise ValueError("eps_values needs at least two distinct widths")
+    return {"lorentzian": 1.0, "gaussian": 2.0, "box": 2.0, "sinc": 4.0}[kernel]
+""",
+    ),
+    Mutant(
         name="sympy_without_assumptions",
         question="lorentzian_sympy",
         why="plain symbols: the normalization integral comes back as a Piecewise",

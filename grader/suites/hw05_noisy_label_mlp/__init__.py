@@ -11,6 +11,8 @@ REFERENCE = "course_lib.noisy_mlp"
 PRELOAD = ("numpy", "torch", "matplotlib.pyplot")
 VISIBLE_NAMES: dict = {}
 
+#: Each visible check builds its inputs inline and calls its own function only, so that a
+#: mistake in one function (a transposed shape in init_mlp) costs that question alone.
 VISIBLE = {
     "f_true": """\
 assert np.isclose(f_true(0.0), -2.0)
@@ -20,11 +22,14 @@ params = init_mlp((1, 4, 1), seed=0)
 assert [np.shape(W) for W, b in params] == [(4, 1), (1, 4)]
 """,
     "mlp_forward": """\
-assert np.shape(mlp_forward(init_mlp(), np.zeros(5))) == (5,)
+params = [[np.ones((4, 1)), np.zeros(4)], [np.ones((1, 4)), np.zeros(1)]]
+out = mlp_forward(params, np.zeros(5))
+assert np.shape(out) == (5,) and np.allclose(out, 2.0)  # four sigmoid(0) = 1/2, summed
 """,
     "train_mlp": """\
 x = np.linspace(-1, 1, 8)
-out = train_mlp(x, np.zeros(8), init_mlp((1, 4, 1)), epochs=3, batch_size=4, lr=0.1)
+params = [[np.full((4, 1), 0.5), np.zeros(4)], [np.full((1, 4), 0.5), np.zeros(1)]]
+out = train_mlp(x, np.zeros(8), params, epochs=3, batch_size=4, lr=0.1)
 assert len(out["train_loss"]) == 3
 """,
     "evaluate": """\

@@ -87,6 +87,32 @@ def simulate_gaussian_risk(n, p, r2, sigma2, trials, seed):
 """,
     ),
     Mutant(
+        name="simulation_is_the_formula",
+        question="simulate_gaussian_risk",
+        why="returns the closed form: no simulation, no spread over seeds",
+        source="""\
+import numpy as np
+
+
+def simulate_gaussian_risk(n, p, r2, sigma2, trials, seed):
+    if min(n, p, trials) < 1 or r2 < 0 or sigma2 < 0 or seed < 0:
+        raise ValueError("n, p and trials must be >= 1, r2, sigma2 and seed >= 0")
+    return gaussian_design_risk(n, p, r2, sigma2)
+""",
+    ),
+    Mutant(
+        name="curve_of_signs",
+        question="legendre_risk_curve",
+        why="no experiment: 0 at p = n and -1 elsewhere, which has the peak in the right place",
+        source="""\
+import numpy as np
+
+
+def legendre_risk_curve(p_values, n=16, trials=200, noise_std=0.1, seed=0):
+    return np.where(np.asarray(p_values) == n, 0.0, -1.0)
+""",
+    ),
+    Mutant(
         name="curve_mean_not_median",
         question="legendre_risk_curve",
         why="the mean over trials: dominated by rare ill-conditioned fits near p = n",

@@ -104,6 +104,23 @@ def hessian_spectral_norm(x, v, w, activation="tanh"):
 """,
     ),
     Mutant(
+        name="constant_exponent",
+        question="width_exponent",
+        why="checks its arguments, then returns the answer -1/2 without measuring anything",
+        source="""\
+import numpy as np
+
+
+def width_exponent(widths, x=1.0, activation="tanh", seed=0):
+    widths = np.asarray(widths)
+    if widths.ndim != 1 or len(set(widths.tolist())) < 2:
+        raise ValueError(f"widths must hold two different values, got {widths!r}")
+    if x == 0:
+        raise ValueError("x must be nonzero")
+    return -0.5
+""",
+    ),
+    Mutant(
         name="gaussian_output_weights",
         question="width_exponent",
         why="v ~ N(0, 1): max |v_i| grows like sqrt(2 log m) and flattens the fitted slope",
