@@ -1,11 +1,12 @@
 """Hidden inputs drawn at grading time: seeded from the course secret and the submission's
 code, reproduced exactly by the same secret, and never a reason for the reference to lose."""
 
+import multiprocessing
 import os
 import stat
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grader import UsageError, draws
@@ -23,19 +24,44 @@ SOURCES = st.lists(st.text(max_size=30), max_size=4)
 
 def test_the_secret_comes_from_the_option_the_environment_or_this_machine(tmp_path, monkeypatch):
     monkeypatch.setenv("COURSE_GRADE_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setenv(draws.SEED_ENV, "from the environment")
-    assert draws.course_secret("given") == "given"
-    assert draws.course_secret() == "from the environment"
+    monkeypatch.setenv(draws.SEED_ENV, "from the environment, long enough")
+    assert draws.course_secret("given on the command line") == "given on the command line"
+    assert draws.course_secret() == "from the environment, long enough"
     monkeypatch.delenv(draws.SEED_ENV)
     made = draws.course_secret()
     assert len(made) == 32 and draws.course_secret() == made  # made once, then kept
     path = tmp_path / "cache" / draws.SECRET_FILE
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
-    with pytest.raises(UsageError, match="--seed"):
-        draws.course_secret(" ")
+    with pytest.raises(UsageError, match="--seed must be at least 16"):
+        draws.course_secret("short")
+    monkeypatch.setenv(draws.SEED_ENV, "   ")
+    with pytest.raises(UsageError, match=draws.SEED_ENV):
+        draws.course_secret()
 
 
-@given(secret=st.text(min_size=1, max_size=10), a=SOURCES, b=SOURCES)
+def _make_secret(cache, barrier, made):
+    os.environ["COURSE_GRADE_CACHE"] = cache
+    os.environ.pop(draws.SEED_ENV, None)
+    barrier.wait()
+    made.put(draws.course_secret())
+
+
+def test_graders_starting_at_once_agree_on_the_machines_secret(tmp_path):
+    context = multiprocessing.get_context("spawn")
+    for trial in range(3):
+        barrier, made = context.Barrier(4), context.Queue()
+        args = (str(tmp_path / f"cache{trial}"), barrier, made)
+        procs = [context.Process(target=_make_secret, args=args) for _ in range(4)]
+        for proc in procs:
+            proc.start()
+        secrets = {made.get(timeout=60) for _ in procs}
+        for proc in procs:
+            proc.join()
+        assert len(secrets) == 1 and len(secrets.pop()) == 32
+
+
+@settings(max_examples=40, deadline=None)
+@given(secret=st.text(min_size=16, max_size=20), a=SOURCES, b=SOURCES)
 def test_the_seed_is_a_function_of_the_secret_and_the_code(secret, a, b):
     assert draws.submission_seed(secret, a) == draws.submission_seed(secret, list(a))
     assert (draws.submission_seed(secret, a) == draws.submission_seed(secret, b)) == (a == b)
@@ -61,7 +87,7 @@ def test_the_same_secret_regrades_byte_for_byte_and_another_draws_anew(hw01, tmp
     subs = [Submission("reference", solution_notebook(hw01.name)), Submission("table", table)]
     limits = load_limits(hw01, "cpu")
     books, seeds = [], []
-    for secret in ("term one", "term one", "term two"):
+    for secret in ("the autumn term secret",) * 2 + ("the spring term secret",):
         results = grade_many(hw01, subs, limits=limits, secret=secret)
         out = tmp_path / f"out-{len(books)}"
         write_reports(hw01, results, out)
@@ -88,7 +114,9 @@ def test_the_reference_keeps_full_marks_whatever_is_drawn(name, tmp_path):
         )
         for k in range(3)
     ]
-    results = grade_many(assignment, subs, limits=load_limits(assignment, "cpu"), secret="x")
+    results = grade_many(
+        assignment, subs, limits=load_limits(assignment, "cpu"), secret="yet another course secret"
+    )
     assert len({r.seed for r in results}) == 3
     for r in results:
         lost = {q.question: q.score for q in r.questions if q.score < q.max_score}

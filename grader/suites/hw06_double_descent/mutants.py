@@ -101,6 +101,39 @@ def simulate_gaussian_risk(n, p, r2, sigma2, trials, seed):
 """,
     ),
     Mutant(
+        name="formula_plus_seeded_noise",
+        question="simulate_gaussian_risk",
+        why="the closed form plus noise of the right order, seeded: spread without a simulation",
+        source="""\
+import numpy as np
+
+
+def simulate_gaussian_risk(n, p, r2, sigma2, trials, seed):
+    if min(n, p, trials) < 1 or r2 < 0 or sigma2 < 0 or seed < 0:
+        raise ValueError("n, p and trials must be >= 1, r2, sigma2 and seed >= 0")
+    exact = gaussian_design_risk(n, p, r2, sigma2)
+    z = np.random.default_rng(seed).standard_normal()
+    return float(exact * (1 + 0.5 * z / np.sqrt(trials)))
+""",
+    ),
+    Mutant(
+        name="curve_of_last_term",
+        question="legendre_risk_curve",
+        why="a table of an earlier term's median curve (log10, one decimal), with seeded noise",
+        source="""\
+import numpy as np
+
+_L = [-0.3, -0.7, -0.6, -2.0, -1.8, -2.1, -1.8, -1.2, -0.8, 0.2, 1.2, 2.2, 3.4, 4.9, 6.6, 9.8,
+      6.9, 5.9, 4.8, 4.1, 3.5, 3.1, 2.5, 2.2, 1.8, 1.4, 1.2, 0.9, 0.7, 0.6, 0.5, 0.3, 0.2, 0.1,
+      0.0, 0.0, -0.1, -0.2, -0.2, -0.3, -0.3, -0.3, -0.3, -0.3] + [-0.4] * 20
+
+
+def legendre_risk_curve(p_values, n=16, trials=200, noise_std=0.1, seed=0):
+    z = np.random.default_rng(seed).standard_normal(len(p_values))
+    return np.array([10 ** (_L[int(p) - 1] + 0.05 * zi) for p, zi in zip(p_values, z)])
+""",
+    ),
+    Mutant(
         name="curve_of_signs",
         question="legendre_risk_curve",
         why="no experiment: 0 at p = n and -1 elsewhere, which has the peak in the right place",

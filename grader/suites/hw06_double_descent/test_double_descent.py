@@ -138,10 +138,79 @@ def test_simulation_varies_with_the_seed_and_converges_in_the_trials(impl, rng):
     )
 
 
+def replayed_simulation(n, p, r2, s2, trials, seed):
+    """The contract's simulation, draw for draw: per trial X, then u, then the noise."""
+    rng = np.random.default_rng(seed)
+    risks = []
+    for _ in range(trials):
+        X = rng.standard_normal((n, p))
+        u = rng.standard_normal(p)
+        beta = np.sqrt(r2) * u / np.linalg.norm(u)
+        y = X @ beta + np.sqrt(s2) * rng.standard_normal(n)
+        risks.append(np.sum((np.linalg.pinv(X) @ y - beta) ** 2))
+    return np.mean(risks)
+
+
+def drawn_size(rng, n):
+    """A number of features at least 4 away from the threshold n (where the mean is unstable)."""
+    return int(rng.choice([rng.integers(2, n - 4), rng.integers(n + 5, 3 * n)]))
+
+
+@question("simulate_gaussian_risk", weight=3)
+@pytest.mark.parametrize("case", range(3))
+def test_simulation_replays_the_contracts_draws(impl, rng, case):
+    """The contract fixes what each trial draws from the generator and in which order, so the
+    estimate for a drawn seed is one number, whatever solver is used (a model of the answer
+    plus seeded noise is not it)."""
+    n = int(rng.integers(20, 61))
+    p, trials = drawn_size(rng, n), int(rng.integers(2, 8))
+    r2, s2, seed = rng.uniform(0.2, 3.0), rng.uniform(0.0, 2.0), int(rng.integers(0, 2**31))
+    assert_close(
+        impl.simulate_gaussian_risk(n, p, r2, s2, trials, seed),
+        replayed_simulation(n, p, r2, s2, trials, seed),
+        rtol=1e-6,
+        what="simulate_gaussian_risk for a drawn seed",
+        hint="each trial draws X (n x p), then u (p), then the noise (n), from one "
+        "numpy.random.default_rng(seed)",
+    )
+
+
 @question("simulate_gaussian_risk")
 def test_simulation_is_seeded(impl):
     a, b = (impl.simulate_gaussian_risk(30, 10, 1.0, 0.5, 20, 3) for _ in range(2))
     assert a == b, "the same seed should give the same estimate"
+
+
+def replayed_curve(sizes, n, trials, noise_std, seed):
+    """The contract's curve, draw for draw: per trial x, then the noise, then 1000 test points."""
+    rng = np.random.default_rng(seed)
+    errors = np.empty((trials, len(sizes)))
+    for t in range(trials):
+        x = rng.uniform(-1, 1, n)
+        y = np.sin(np.pi * x) + noise_std * rng.standard_normal(n)
+        x_test = rng.uniform(-1, 1, 1000)
+        train, test = features(x, max(sizes)), features(x_test, max(sizes))
+        for j, p in enumerate(sizes):
+            w = np.linalg.pinv(train[:, :p]) @ y
+            errors[t, j] = np.mean((test[:, :p] @ w - np.sin(np.pi * x_test)) ** 2)
+    return np.median(errors, axis=0)
+
+
+@question("legendre_risk_curve", weight=2)
+def test_legendre_curve_replays_the_contracts_draws(impl, rng):
+    """For a drawn seed, noise and n, the median curve away from the threshold (where the fits
+    are well conditioned, so every solver agrees) is the contract's, draw for draw."""
+    n = int(rng.integers(8, 21))
+    sizes = [1, 2, n // 2, 2 * n, 3 * n]
+    trials, noise, seed = int(rng.integers(5, 16)), rng.uniform(0.05, 0.3), int(rng.integers(2**31))
+    assert_close(
+        impl.legendre_risk_curve(sizes, n, trials, noise, seed),
+        replayed_curve(sizes, n, trials, noise, seed),
+        rtol=1e-6,
+        what="legendre_risk_curve for a drawn seed",
+        hint="each trial draws the n training inputs, then their noise, then 1000 test inputs, "
+        "from one numpy.random.default_rng(seed), and the MSE is against the noiseless target",
+    )
 
 
 @functools.cache

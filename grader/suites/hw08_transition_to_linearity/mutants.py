@@ -121,6 +121,23 @@ def width_exponent(widths, x=1.0, activation="tanh", seed=0):
 """,
     ),
     Mutant(
+        name="constant_plus_seeded_noise",
+        question="width_exponent",
+        why="about -1/2 plus seeded noise: spread over seeds without any Hessian",
+        source="""\
+import numpy as np
+
+
+def width_exponent(widths, x=1.0, activation="tanh", seed=0):
+    widths = np.asarray(widths)
+    if widths.ndim != 1 or len(set(widths.tolist())) < 2:
+        raise ValueError(f"widths must hold two different values, got {widths!r}")
+    if x == 0:
+        raise ValueError("x must be nonzero")
+    return float(-0.495 + 0.01 * np.random.default_rng(seed).standard_normal())
+""",
+    ),
+    Mutant(
         name="gaussian_output_weights",
         question="width_exponent",
         why="v ~ N(0, 1): max |v_i| grows like sqrt(2 log m) and flattens the fitted slope",
