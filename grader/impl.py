@@ -22,6 +22,10 @@ from grader.status import Status
 MAX_STARTS = 6
 #: Extra seconds the parent waits past a cell's limit before it kills the worker.
 KILL_GRACE = 5.0
+#: How many of its calls may stop the worker (a time-out, a crash) before a function is not
+#: called again: one overrun (a size too large for a slow but correct method) costs that test
+#: alone, and a function that never returns costs two time limits, not one per test.
+STRIKES = 2
 
 
 #: Exception types a report may name (any other is "an exception"): the usual mistakes only, so
@@ -207,8 +211,9 @@ class WorkerImpl(Impl):
     the notebook's cells by the first call. ``budget`` (seconds, set per test by the runner) bounds
     each call, and a worker that hangs or dies is killed and started again (skipping a cell that
     killed it) so that one bad function costs only its own tests.
-    A function that hung or killed the worker once is not called again: its later calls fail
-    at once with the same reason, so a hanging function costs one time limit, not one per test.
+    A function whose calls hung or killed the worker :data:`STRIKES` times is not called again:
+    its later calls fail at once with the same reason, so a hanging function costs two time
+    limits, not one per test, while one call too slow for its limit costs its own test alone.
     With ``outputs`` the worker also records what each cell showed (:attr:`RunLog.cell_outputs`).
     """
 
@@ -235,6 +240,7 @@ class WorkerImpl(Impl):
         self._starts = 0
         self._running = -1
         self._broken: dict[str, str] = {}
+        self._strikes: dict[str, int] = {}
 
     def prestart(self) -> None:
         """Start the worker now, ahead of its turn: a fresh interpreter imports meanwhile, and
@@ -328,7 +334,9 @@ class WorkerImpl(Impl):
                 detail = untrusted.without_numbers(exc.detail)
                 self.log.note(exc.kind, f"{name} stopped the worker ({exc.kind}: {detail})")
                 text = f"{name} stopped the worker: {detail}"
-            self._broken[name] = text
+            self._strikes[name] = self._strikes.get(name, 0) + 1
+            if self._strikes[name] >= STRIKES:
+                self._broken[name] = text
             raise SubmissionError(text, stopped=True) from None
 
     def close(self) -> None:

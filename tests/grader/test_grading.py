@@ -154,3 +154,36 @@ def test_a_failing_visible_check_says_what_came_back_and_blocks_its_question(
     blocked = [t for t in tests if "blocked" in t["output"]]
     assert blocked and all(t["status"] == "failed" and t["score"] == 0 for t in blocked)
     assert not any(t["status"] == "passed" for t in tests)
+
+
+HANGS_ON_BROADCASTING = """\
+_right = lorentzian
+def lorentzian(x, eps):
+    while np.ndim(eps) == 1:  # too slow on one input only
+        pass
+    return _right(x, eps)
+"""
+
+HANGS_ON_HIDDEN_INPUTS = """\
+_right = lorentzian
+def lorentzian(x, eps):
+    while np.ndim(eps) > 0 or float(eps) != 1.0:  # the visible checks use eps = 1 only
+        pass
+    return _right(x, eps)
+"""
+
+
+def test_an_overrun_costs_its_own_test_and_a_hang_costs_two_limits(hw01, limits, tmp_path):
+    slow = make_submission(tmp_path, "slow", extra_cells=[HANGS_ON_BROADCASTING])
+    hangs = make_submission(tmp_path, "hangs", extra_cells=[HANGS_ON_HIDDEN_INPUTS])
+    for path, overruns in ((slow, 1), (hangs, 2)):
+        result = grade(hw01, limits, path)
+        tests = next(q for q in result.questions if q.question == "lorentzian").tests
+        skipped = [t for t in tests if "not called again" in t.message]
+        timed_out = [t for t in tests if "did not return" in t.message and t not in skipped]
+        assert len(timed_out) == overruns, [t.message for t in tests]
+        if overruns == 1:  # the function's later tests ran, and passed
+            assert not skipped and sum(not t.passed for t in tests) == 1
+        else:
+            assert skipped and len(timed_out) + len(skipped) == sum(not t.passed for t in tests)
+        assert result.status == "timeout"
