@@ -134,6 +134,7 @@ def _sgd(
     label_noise_std: float,
     input_noise_std: float,
     device: str,
+    record: bool = False,
 ) -> list[dict[str, object]]:
     r"""Validate the data and the SGD settings, then train one model per seed, all at once.
 
@@ -152,7 +153,8 @@ def _sgd(
     :math:`\delta_{l-1} = (\delta_l W_l) \odot a_{l-1} \odot (1 - a_{l-1})`; the factor
     :math:`2/m` is folded into the step size. On CPU the loop runs on one thread (the matrices
     are far too small for threads to pay, and threads that wait for a busy core slow it down
-    many times); the previous thread count is restored.
+    many times); the previous thread count is restored. With ``record`` each result also holds
+    its ``"draws"`` (see :func:`train_mlp`).
     """
     x = _as_real(x, "x", ndim=1)
     y = _as_real(y, "y", ndim=1)
@@ -203,6 +205,9 @@ def _sgd(
             perms = torch.empty((n_models, n_points), dtype=torch.long, device=dev)
             noise = torch.empty((2, n_models, n_points), **opts)
             losses = torch.empty((epochs, n_models), **opts)
+            if record:  # every epoch's order and the noise added, as the model saw them
+                orders = torch.empty((epochs, n_models, n_points), dtype=torch.long, device=dev)
+                added = torch.zeros((2, epochs, n_models, n_points), **opts)
             x_all = x_t.view(1, n_points, 1).expand(n_models, n_points, 1)
             for epoch in range(epochs):
                 for s, gen in enumerate(gens):
@@ -214,6 +219,10 @@ def _sgd(
                     xs.add_(noise[1], alpha=input_std)
                 if label_std > 0:
                     ys.add_(noise[0], alpha=label_std)
+                if record:
+                    orders[epoch] = perms
+                    added[0, epoch] = noise[0] * label_std
+                    added[1, epoch] = noise[1] * input_std
                 xs, ys = xs.unsqueeze(2), ys.unsqueeze(2)
                 for start in range(0, n_points, batch_size):
                     acts = [xs[:, start : start + batch_size]]  # a_0, ..., a_{L-1}
@@ -242,6 +251,12 @@ def _sgd(
                     for W, b in zip(weights, biases, strict=True)
                 ]
                 results.append({"params": params, "train_loss": losses_np[:, s].copy()})
+                if record:
+                    results[-1]["draws"] = {
+                        "order": orders[:, s].cpu().numpy().copy(),
+                        "label_noise": added[0, :, s].cpu().numpy().copy(),
+                        "input_noise": added[1, :, s].cpu().numpy().copy(),
+                    }
     finally:
         torch.set_num_threads(threads)
     return results
@@ -461,7 +476,13 @@ def train_mlp(
         ``"params"``: the trained parameters, new float64 arrays in the layout of ``params``
         (a list of ``[W, b]`` lists); ``"train_loss"``: float64 array of shape ``(epochs,)``,
         entry :math:`e` the clean full-data loss :math:`\frac1N\sum_i (f(x_i) - y_i)^2` of the
-        parameters at the end of epoch :math:`e`.
+        parameters at the end of epoch :math:`e`; ``"draws"``: what the training drew, a dict
+        of three arrays of shape ``(epochs, N)``: ``"order"`` (int64), row :math:`e` the
+        permutation :math:`\pi` of epoch :math:`e` (0-based: the :math:`k`-th point visited is
+        ``x[order[e, k]]``), and ``"label_noise"``, ``"input_noise"`` (float64), the noise
+        :math:`\varepsilon, \xi` added to the :math:`k`-th visited target and input (zeros
+        for a standard deviation of 0). Replaying SGD with these draws from ``params`` gives
+        ``"params"`` and ``"train_loss"``; the grader does exactly that.
 
     Raises
     ------
@@ -517,6 +538,7 @@ def train_mlp(
         label_noise_std=label_noise_std,
         input_noise_std=input_noise_std,
         device=device,
+        record=True,
     )[0]
 
 

@@ -1,6 +1,7 @@
 """Known-wrong hw05 implementations: each must lose points on train_mlp.
 
-``_TRAIN`` is a correct numpy trainer with switches; each mutant flips one. The per-sample loop
+``_TRAIN`` is a correct numpy trainer that reports its draws, with switches; each mutant flips
+one. The per-sample loop
 is the seed's approach (torch autograd, one sample at a time): its results are right but it is
 about 50x too slow, so only the calibrated time limit catches it.
 """
@@ -20,17 +21,23 @@ def train_mlp(x, y, params, *, epochs, batch_size, lr, label_noise_std=0.0,
     order = rng.permutation(n)
     fixed_label_noise = rng.normal(scale=label_noise_std, size=n)
     fixed_input_noise = rng.normal(scale=input_noise_std, size=n)
-    losses = []
+    losses, orders, added = [], [], {"label_noise": [], "input_noise": []}
     for _ in range(epochs):
         if RESHUFFLE:
             order = rng.permutation(n)
+        orders.append(rng.permutation(n) if LIE else order.copy())
+        added["label_noise"].append(np.empty(n))
+        added["input_noise"].append(np.empty(n))
         for start in range(0, n, batch_size):
             idx = order[start:start + batch_size]
             if FRESH_NOISE:
-                xb = x[idx] + rng.normal(scale=input_noise_std, size=len(idx))
-                yb = y[idx] + rng.normal(scale=label_noise_std, size=len(idx))
+                xi = rng.normal(scale=input_noise_std, size=len(idx))
+                eps = rng.normal(scale=label_noise_std, size=len(idx))
             else:
-                xb, yb = x[idx] + fixed_input_noise[idx], y[idx] + fixed_label_noise[idx]
+                xi, eps = fixed_input_noise[idx], fixed_label_noise[idx]
+            added["input_noise"][-1][start:start + len(idx)] = xi
+            added["label_noise"][-1][start:start + len(idx)] = eps
+            xb, yb = x[idx] + xi, y[idx] + eps
             acts = [xb[:, None]]
             for k, (W, b) in enumerate(params):
                 z = acts[-1] @ W.T + b
@@ -43,19 +50,32 @@ def train_mlp(x, y, params, *, epochs, batch_size, lr, label_noise_std=0.0,
                     delta = (delta @ W) * acts[k] * (1 - acts[k])
                 params[k] = [W - lr * grad_W, b - lr * grad_b]
         losses.append(np.mean((mlp_forward(params, x) - y) ** 2))
-    return {"params": params, "train_loss": np.array(losses)}
+    draws = {"order": np.array(orders, dtype=np.int64).reshape(epochs, n)}
+    draws.update({k: np.array(v).reshape(epochs, n) for k, v in added.items()})
+    return {"params": params, "train_loss": np.array(losses), "draws": draws}
 """
 
 
-def _train(reshuffle: bool = True, fresh_noise: bool = True, mean: bool = True) -> str:
+def _train(
+    reshuffle: bool = True, fresh_noise: bool = True, mean: bool = True, lie: bool = False
+) -> str:
+    """The trainer with its switches; it reports its own draws (or, with ``lie``, an order it
+    did not use)."""
     return (
         _TRAIN.replace("RESHUFFLE", str(reshuffle))
         .replace("FRESH_NOISE", str(fresh_noise))
         .replace("MEAN", str(mean))
+        .replace("LIE", str(lie))
     )
 
 
 MUTANTS = [
+    Mutant(
+        name="reports_draws_it_did_not_use",
+        question="train_mlp",
+        why="one shuffle for the whole run, reporting a fresh permutation every epoch",
+        source=_train(reshuffle=False, lie=True),
+    ),
     Mutant(
         name="sum_not_mean",
         question="train_mlp",
@@ -90,15 +110,19 @@ def train_mlp(x, y, params, *, epochs, batch_size, lr, label_noise_std=0.0,
     y = torch.as_tensor(np.asarray(y, float))
     layers = [[torch.tensor(np.asarray(W, float), requires_grad=True),
                torch.tensor(np.asarray(b, float), requires_grad=True)] for W, b in params]
-    losses = []
+    losses, orders, noises = [], [], []
     for _ in range(epochs):
         order = torch.randperm(len(x), generator=gen)
+        orders.append(order.numpy())
+        noises.append(np.zeros((2, len(x))))
         for start in range(0, len(x), batch_size):
             idx = order[start:start + batch_size]
             total = 0.0
-            for i in idx:  # one sample at a time
-                xi = x[i] + input_noise_std * torch.randn((), generator=gen, dtype=x.dtype)
-                yi = y[i] + label_noise_std * torch.randn((), generator=gen, dtype=y.dtype)
+            for k, i in enumerate(idx):  # one sample at a time
+                xi_noise = input_noise_std * torch.randn((), generator=gen, dtype=x.dtype)
+                yi_noise = label_noise_std * torch.randn((), generator=gen, dtype=y.dtype)
+                noises[-1][:, start + k] = float(yi_noise), float(xi_noise)
+                xi, yi = x[i] + xi_noise, y[i] + yi_noise
                 h = xi.reshape(1, 1)
                 for k, (W, b) in enumerate(layers):
                     h = h @ W.T + b
@@ -118,7 +142,10 @@ def train_mlp(x, y, params, *, epochs, batch_size, lr, label_noise_std=0.0,
                     h = torch.sigmoid(h)
             losses.append(float(((h[:, 0] - y) ** 2).mean()))
     out = [[W.detach().numpy(), b.detach().numpy()] for W, b in layers]
-    return {"params": out, "train_loss": np.array(losses)}
+    noise = np.array(noises).reshape(epochs, 2, len(x))
+    draws = {"order": np.array(orders, dtype=np.int64).reshape(epochs, len(x)),
+             "label_noise": noise[:, 0], "input_noise": noise[:, 1]}
+    return {"params": out, "train_loss": np.array(losses), "draws": draws}
 """,
     ),
     Mutant(

@@ -1,9 +1,12 @@
 """The homework's functions, judged from data: the trusted side evaluates returned weights with
 its own numpy forward pass and recomputes full-batch gradient steps with its own backprop.
 
-Reshuffling and fresh noise are judged without knowing the submission's random streams: two
-epochs from P0 must differ from one epoch from P0 followed by one epoch from the result with the
-same seed (identical if the same order, or the same noise, is reused every epoch).
+Training is judged by what it drew: ``train_mlp`` returns every epoch's order and noise, the
+suite checks that they are fresh and distributed as the contract says, and replays SGD with them
+from the initial weights in float64, which must land on the returned weights and losses (on
+drawn inputs, and at the homework's size). Reshuffling and fresh noise are also judged without
+the draws: two epochs from P0 must differ from one epoch from P0 followed by one epoch from the
+result with the same seed (identical if the same order, or the same noise, is reused).
 """
 
 from itertools import pairwise
@@ -170,6 +173,91 @@ def test_train_loss_is_the_clean_loss_of_the_weights(impl):
     )
 
 
+def checked_draws(out, epochs, n, label_std, input_std):
+    """The draws ``train_mlp`` returned, checked against the contract: a permutation per epoch,
+    a new one every epoch, and noise of the given standard deviations, fresh every epoch."""
+    draws = out.get("draws") if isinstance(out, dict) else None
+    assert isinstance(draws, dict), "train_mlp should return its draws (see the docstring)"
+    order = np.asarray(draws.get("order"))
+    assert order.shape == (epochs, n) and order.dtype.kind in "iu", (
+        "draws['order'] should be an integer array of shape (epochs, N)"
+    )
+    assert all(np.array_equal(np.sort(row), np.arange(n)) for row in order), (
+        "each row of draws['order'] should be a permutation of 0..N-1"
+    )
+    if n >= 8:
+        assert not any(np.array_equal(a, b) for a, b in pairwise(order)), (
+            "two consecutive epochs visited the points in the same order: shuffle every epoch"
+        )
+    noises = {}
+    for name, std in (("label_noise", label_std), ("input_noise", input_std)):
+        noise = numeric(draws.get(name), f"draws['{name}']")
+        assert noise.shape == (epochs, n), f"draws['{name}'] should have shape (epochs, N)"
+        if std == 0:
+            assert np.all(noise == 0), f"draws['{name}'] should be 0 without {name}_std"
+        else:
+            z = noise.ravel() / std  # standard normals if the noise is right
+            assert abs(z.mean()) < 6 / np.sqrt(z.size) and abs(z.std() - 1) < 0.1 + 6 / np.sqrt(
+                2 * z.size
+            ), f"draws['{name}'] is not distributed as N(0, {name}_std^2)"
+            if n >= 4:
+                assert not any(np.array_equal(a, b) for a, b in pairwise(noise)), (
+                    f"two consecutive epochs reused the same {name}: draw it fresh every epoch"
+                )
+        noises[name] = noise
+    return order, noises["label_noise"], noises["input_noise"]
+
+
+def replay(x, y, params, batch_size, lr, order, label_noise, input_noise, epochs=None):
+    """SGD from ``params`` with the given draws (the first ``epochs``, default all), in float64:
+    the parameters and clean losses."""
+    params, losses = as_params(params), []
+    for epoch, visit in enumerate(order[:epochs]):
+        xs, ys = x[visit] + input_noise[epoch], y[visit] + label_noise[epoch]
+        for start in range(0, len(x), batch_size):
+            batch = slice(start, start + batch_size)
+            params = full_batch_step(params, xs[batch], ys[batch], lr)
+        losses.append(np.mean((forward(params, x)[-1][:, 0] - y) ** 2))
+    return params, np.array(losses)
+
+
+def assert_replays(out, x, y, params, batch_size, lr, draws, rtol):
+    """The returned weights and losses are SGD's with the returned draws (``rtol`` of the
+    weights' scale: float32 steps pass, another training does not)."""
+    want, losses = replay(x, y, params, batch_size, lr, *draws)
+    got = as_params(out["params"])
+    scale = 1.0 + max(float(np.max(np.abs(p))) for layer in want for p in layer)
+    error = layers_differ(got, want)
+    assert error <= rtol * scale, (
+        "the trained weights are not those of minibatch SGD with the returned draws (a step "
+        "per batch of the epoch's order, on the mean squared error of that batch)"
+    )
+    assert_close(out["train_loss"], losses, rtol=max(rtol, 1e-6), atol=1e-12,
+                 what="train_loss against the replayed training")  # fmt: skip
+
+
+@question("train_mlp", weight=4)
+@pytest.mark.parametrize("noise", ["none", "label_noise_std", "input_noise_std"])
+def test_training_replays_its_own_draws(impl, rng, noise):
+    """Drawn data, network, batch size, step and noise: the training must be minibatch SGD with
+    a fresh order and fresh noise every epoch, whatever it does on other inputs."""
+    n, hidden = int(rng.integers(16, 49)), int(rng.integers(3, 9))
+    widths = (1, hidden, 1) if rng.random() < 0.5 else (1, hidden, hidden, 1)
+    params = random_params(widths, seed=int(rng.integers(2**31)))
+    x = rng.normal(size=n)
+    y = f(x)
+    # At most 8 batches an epoch: few enough steps that float32 rounding stays far below rtol.
+    epochs, batch = int(rng.integers(2, 6)), int(rng.integers(max(1, n // 8), n + 1))
+    lr = rng.uniform(0.02, 0.2)
+    std = {name: 0.0 for name in ("label_noise_std", "input_noise_std")}
+    if noise != "none":
+        std[noise] = rng.uniform(0.1, 0.6)
+    seed = int(rng.integers(2**31))
+    out = impl.train_mlp(x, y, params, epochs=epochs, batch_size=batch, lr=lr, seed=seed, **std)
+    draws = checked_draws(out, epochs, n, std["label_noise_std"], std["input_noise_std"])
+    assert_replays(out, x, y, params, batch, lr, draws, rtol=1e-4)
+
+
 def two_ways(impl, x, y, params, **options):
     """(two epochs from P0, one epoch from P0 then one from the result), same seed."""
     both = impl.train_mlp(x, y, params, epochs=2, seed=7, **options)["params"]
@@ -212,10 +300,15 @@ def test_training_is_reproducible(impl):
     assert layers_differ(a, b) < 1e-12, "the same seed should give the same weights"
 
 
+#: How many epochs of the homework-size training are replayed (see the test).
+REPLAYED_EPOCHS = 20
+
+
 @question("train_mlp", weight=3)
 def test_homework_size_training_learns_f_true_in_time(impl):
     """512 points, 1-64-64-1, batch 128, lr 0.1, 1000 epochs, three training seeds; must fit the
-    calibrated time limit, which a loop over single samples misses by far. The test MSE of one
+    calibrated time limit, which a loop over single samples misses by far, and its first epochs
+    must replay its own draws (so no other fit passes for training). The test MSE of one
     correct run ranged from 0.02 to 0.64 Var f_true over seeds when this was written, so the
     median of three is compared with 0.5 Var f_true."""
     rng = np.random.default_rng(2026)
@@ -224,6 +317,13 @@ def test_homework_size_training_learns_f_true_in_time(impl):
     errors = []
     for seed in range(3):
         out = impl.train_mlp(x, f(x), params, epochs=1000, batch_size=128, lr=0.1, seed=seed)
+        # At this step size training is chaotic: rounding differences of 1e-16 grew to O(1)
+        # by epoch 142-354 (float32 steps sooner), so only its first epochs are replayed.
+        draws = checked_draws(out, 1000, 512, 0.0, 0.0)
+        _, losses = replay(x, f(x), params, 128, 0.1, *draws, epochs=REPLAYED_EPOCHS)
+        loss = numeric(out["train_loss"], "train_mlp's train_loss")[:REPLAYED_EPOCHS]
+        assert_close(loss, losses, rtol=1e-3, what="the first train_loss values against "
+                     "minibatch SGD with the returned draws")  # fmt: skip
         pred = forward(as_params(out["params"]), x_test)[-1][:, 0]
         errors.append(np.mean((pred - f(x_test)) ** 2))
     assert np.median(errors) < 0.5 * np.var(f(x_test)), (
