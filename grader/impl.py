@@ -257,7 +257,7 @@ class WorkerImpl(Impl):
 
     def _send_cells(self, worker_: Worker) -> None:
         request = {"op": "run", "cells": self.cells, "skip": self._skip, "outputs": self.outputs}
-        worker_.send({**request, "cell_timeout": self.cell_timeout})
+        worker_.send({**request, "cell_timeout": self.cell_timeout, "seed": self.seed})
 
     def _run_cells(self, worker_: Worker, sent: bool) -> tuple[dict[str, str], dict]:
         """Run the notebook's cells in ``worker_`` (``sent``: they already are); their errors

@@ -2,8 +2,10 @@
 
 Protocol (length-prefixed JSON, see :mod:`.boundary`), requests on one pipe, replies on another:
 
-1. ``{"op": "run", "cells": [...], "skip": [...], "cell_timeout": s, "outputs": bool}``: the
-   worker executes each code cell in an in-process IPython shell (magics work, matplotlib uses
+1. ``{"op": "run", "cells": [...], "skip": [...], "cell_timeout": s, "outputs": bool, "seed": n}``:
+   the global generators (``random``, numpy's legacy one, torch's) are seeded from ``seed`` (the
+   submission's, so that a regrade draws what the grading drew), then the worker executes each
+   code cell in an in-process IPython shell (magics work, matplotlib uses
    Agg), sending ``{"event": "cell", "index": i}`` before each cell and
    ``{"event": "done", "errors": {i: text}}`` at the end, with ``"outputs": {i: [...]}`` (what
    each cell showed, see :mod:`.capture`) when the request asked for them. A cell that runs
@@ -222,6 +224,20 @@ def make_shell() -> Any:
     return shell
 
 
+def seed_generators(seed: Any) -> None:
+    """Seed the global generators student code may use without a seed of its own (the imported
+    ones): the same submission then computes the same thing on every regrade."""
+    if type(seed) is not int:
+        return
+    import random
+
+    random.seed(seed)
+    if "numpy" in sys.modules:
+        sys.modules["numpy"].random.seed(seed % 2**32)
+    if "torch" in sys.modules:
+        sys.modules["torch"].manual_seed(seed % 2**63)
+
+
 def serve(request_fd: int, reply_fd: int) -> None:
     """Run the requests of one submission (see the module docstring), then exit the process."""
     budget = [MAX_OUTPUT_CHARS]
@@ -232,6 +248,7 @@ def serve(request_fd: int, reply_fd: int) -> None:
     requests = os.fdopen(request_fd, "rb", buffering=0)
     first = boundary.receive(requests)
     recorder = capture.install(shell) if first.get("outputs") else None
+    seed_generators(first.get("seed"))
     skip, timeout = first.get("skip", []), first["cell_timeout"]
     errors = run_cells(shell, first["cells"], skip, timeout, reply_fd, recorder, files)
     done: dict[str, Any] = {"event": "done", "errors": errors}

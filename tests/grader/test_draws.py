@@ -75,27 +75,45 @@ def test_each_test_draws_its_own_inputs():
     assert not (first == draws.rng_for(8, "test_a.py::test_x").random(4)).any()
 
 
+#: Wrong on a coin flip of numpy's global generator, unseeded: the same on a regrade only
+#: because the worker seeds the global generators from the submission's seed.
+COIN = """\
+_right = lorentzian
+def lorentzian(x, eps):
+    wrong = np.ndim(eps) > 0 or float(eps) != 1.0  # the visible checks use eps = 1
+    return _right(x, eps) * (1.0 + 1e-3 * (wrong and np.random.rand() < 0.5))
+"""
+
+
 @pytest.mark.slow
 def test_the_same_secret_regrades_byte_for_byte_and_another_draws_anew(hw01, tmp_path):
-    """A submission that answers by a table of orders (right on the asymptotic order only)
-    beside the reference: same secret, same gradebook; another secret, other seeds."""
+    """A submission that answers by a table of orders (right on the asymptotic order only) and
+    one that flips coins, beside the reference: same secret, same gradebook; another secret,
+    other seeds."""
     table = make_submission(
         tmp_path,
         "order_table",
         replace={m.question: m.source for m in hw01.mutants if m.name == "order_table"},
     )
-    subs = [Submission("reference", solution_notebook(hw01.name)), Submission("table", table)]
+    coin = make_submission(tmp_path, "coin", extra_cells=[COIN])
+    subs = [
+        Submission("reference", solution_notebook(hw01.name)),
+        Submission("table", table),
+        Submission("coin", coin),
+    ]
     limits = load_limits(hw01, "cpu")
-    books, seeds = [], []
+    books, seeds, flips = [], [], []
     for secret in ("the autumn term secret",) * 2 + ("the spring term secret",):
         results = grade_many(hw01, subs, limits=limits, secret=secret)
         out = tmp_path / f"out-{len(books)}"
         write_reports(hw01, results, out)
         books.append((out / "grades.csv").read_bytes())
         seeds.append([r.seed for r in results])
+        flips.append([(t.name, t.passed) for q in results[2].questions for t in q.tests])
         assert results[0].total == hw01.max_total and results[1].total < hw01.max_total
-    assert books[0] == books[1] and seeds[0] == seeds[1]
-    assert len({*seeds[0], *seeds[2]}) == 4  # per submission and per secret
+        assert 0 < results[2].total < hw01.max_total
+    assert books[0] == books[1] and seeds[0] == seeds[1] and flips[0] == flips[1]
+    assert len({*seeds[0], *seeds[2]}) == 6  # per submission and per secret
 
 
 #: The assignments whose suites draw inputs, and a few submissions' worth of other draws.
