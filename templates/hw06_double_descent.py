@@ -340,8 +340,10 @@ plt.show()
 # $\|\beta\|^2 = r^2$ exactly), and noise $\varepsilon \sim N(0, \sigma^2 I_n)$; compute
 # $\hat\beta$ = `min_norm_solution(X, X @ beta + eps)` and record $\|\hat\beta - \beta\|^2$.
 # Return the mean of the recorded values as a Python `float`. The same arguments must give the
-# same number. Validate as `gaussian_design_risk` does, with `trials` an integer $\ge 1$ and
-# `seed` an integer $\ge 0$.
+# same number: draw, in this order in each trial, $X$ (`rng.standard_normal((n, p))`), $u$
+# (`rng.standard_normal(p)`) and the noise (`rng.standard_normal(n)` times $\sigma$), since the
+# grader replays these draws for seeds of its own. Validate as `gaussian_design_risk` does,
+# with `trials` an integer $\ge 1$ and `seed` an integer $\ge 0$.
 #
 # A random direction for $\beta$ changes nothing: the distribution of $X$ is rotation invariant,
 # so the risk depends on $\beta$ only through $\|\beta\|$. Far from the threshold a few hundred
@@ -407,15 +409,18 @@ plt.show()
 # threshold too, and the classical U can appear there.
 #
 # **Task.** Implement `legendre_risk_curve(p_values, n=16, trials=200, noise_std=0.1, seed=0)`.
-# With `rng = np.random.default_rng(seed)`, for each of `trials` training sets draw $n$ points
-# $x_i \sim U[-1, 1]$ and labels $y_i = \sin(\pi x_i) + \sigma\xi_i$ ($\sigma$ = `noise_std`,
-# $\xi_i \sim N(0, 1)$), and for every $p$ in `p_values` fit $\hat w$ = `min_norm_solution` on
-# `legendre_features(x, p)`. Measure the test MSE of $\hat f_p$ against the **noiseless**
-# target, $\mathbb{E}_x[(\hat f_p(x) - \sin(\pi x))^2]$, estimated on 1000 fresh points from
-# $U[-1, 1]$ (or a fine grid: both approximate the same integral). Return, for each $p$, the
-# **median** over the trials, as a float64 array of the length of `p_values`. `p_values` must be
-# a non-empty vector of integers $\ge 1$, `n` and `trials` integers $\ge 1$, `noise_std` a
-# finite number $\ge 0$ and `seed` an integer $\ge 0$ (`ValueError` naming the argument).
+# With `rng = np.random.default_rng(seed)`, for each of `trials` training sets draw, in this
+# order, $n$ points $x_i \sim U[-1, 1]$ (`rng.uniform(-1, 1, n)`), their noise
+# $\xi_i \sim N(0, 1)$ (`rng.standard_normal(n)`) and 1000 test points from $U[-1, 1]$; the labels
+# are $y_i = \sin(\pi x_i) + \sigma\xi_i$ ($\sigma$ = `noise_std`). For every $p$ in `p_values`
+# fit $\hat w$ = `min_norm_solution` on `legendre_features(x, p)` and measure the test MSE of
+# $\hat f_p$ against the **noiseless** target, $\mathbb{E}_x[(\hat f_p(x) - \sin(\pi x))^2]$,
+# on the trial's 1000 test points. The grader replays these draws for seeds of its own, so keep
+# the order (a fine grid would estimate the same integral, but not the same numbers). Return,
+# for each $p$, the **median** over the trials, as a float64 array of the length of
+# `p_values`. `p_values` must be a non-empty vector of integers $\ge 1$, `n` and `trials`
+# integers $\ge 1$, `noise_std` a finite number $\ge 0$ and `seed` an integer $\ge 0$
+# (`ValueError` naming the argument).
 #
 # * Column $k$ of the features does not depend on $p$: compute the features of a training set
 #   once with $\max p$ columns, and fit each $p$ on the first $p$ of them. Use the same training

@@ -162,8 +162,8 @@ def test_simulation_replays_the_contracts_draws(impl, rng, case):
     """The contract fixes what each trial draws from the generator and in which order, so the
     estimate for a drawn seed is one number, whatever solver is used (a model of the answer
     plus seeded noise is not it)."""
-    n = int(rng.integers(20, 61))
-    p, trials = drawn_size(rng, n), int(rng.integers(2, 8))
+    n = int(rng.integers(20, 111))  # covering the sizes other checks use, 100 and 400 trials
+    p, trials = drawn_size(rng, n), int(np.exp(rng.uniform(np.log(2), np.log(400))))
     r2, s2, seed = rng.uniform(0.2, 3.0), rng.uniform(0.0, 2.0), int(rng.integers(0, 2**31))
     assert_close(
         impl.simulate_gaussian_risk(n, p, r2, s2, trials, seed),
@@ -230,13 +230,33 @@ def trusted_curve() -> np.ndarray:
     return np.median(errors, axis=0)
 
 
+def curve_seed(seed):
+    """The seed of the student's full curve, drawn at grading time."""
+    return int(draws.rng_for(seed, "legendre_risk_curve").integers(0, 2**31))
+
+
 @pytest.fixture(scope="module")
 def student_curve(impl, seed):
-    """The student's median curve for a seed drawn at grading time."""
-    curve_seed = int(draws.rng_for(seed, "legendre_risk_curve").integers(0, 2**31))
+    """The student's median curve (p = 1..64, n = 16, 200 trials) for a drawn seed."""
     return numeric(
-        impl.legendre_risk_curve(list(range(1, 65)), 16, 200, 0.1, curve_seed),
+        impl.legendre_risk_curve(list(range(1, 65)), 16, 200, 0.1, curve_seed(seed)),
         "legendre_risk_curve",
+    )
+
+
+#: Sizes of the full curve away from the threshold, where every solver agrees.
+AWAY = [1, 2, 4, 8, 32, 48, 64]
+
+
+@question("legendre_risk_curve", weight=2)
+def test_the_judged_curve_is_the_contracts_experiment(student_curve, seed):
+    """The curve the other checks judge is itself replayed, draw for draw, away from p = n."""
+    assert_close(
+        student_curve[np.array(AWAY) - 1],
+        replayed_curve(AWAY, 16, 200, 0.1, curve_seed(seed)),
+        rtol=1e-6,
+        what="legendre_risk_curve(range(1, 65), 16, 200 trials) away from p = 16",
+        hint="each trial draws the n training inputs, then their noise, then 1000 test inputs",
     )
 
 
