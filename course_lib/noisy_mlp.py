@@ -482,7 +482,7 @@ def train_mlp(
         ``x[order[e, k]]``), and ``"label_noise"``, ``"input_noise"`` (float64), the noise
         :math:`\varepsilon, \xi` added to the :math:`k`-th visited target and input (zeros
         for a standard deviation of 0). Replaying SGD with these draws from ``params`` gives
-        ``"params"`` and ``"train_loss"``; the grader does exactly that.
+        ``"params"`` and ``"train_loss"``; that is how the training is checked.
 
     Raises
     ------

@@ -22,9 +22,11 @@ from grader.status import Status
 MAX_STARTS = 6
 #: Extra seconds the parent waits past a cell's limit before it kills the worker.
 KILL_GRACE = 5.0
-#: How many of its calls may stop the worker (a time-out, a crash) before a function is not
-#: called again: one overrun (a size too large for a slow but correct method) costs that test
-#: alone, and a function that never returns costs two time limits, not one per test.
+#: How many of its calls may overrun their limits before a function is not called again: one
+#: overrun (a size too large for a slow but correct method) costs that test alone, and a
+#: function that never returns costs two time limits, not one per test. A call that crashes the
+#: worker is its only one, and a second chance is given only while worker starts are left for
+#: the other functions (each overrun costs one).
 STRIKES = 2
 
 
@@ -211,9 +213,10 @@ class WorkerImpl(Impl):
     the notebook's cells by the first call. ``budget`` (seconds, set per test by the runner) bounds
     each call, and a worker that hangs or dies is killed and started again (skipping a cell that
     killed it) so that one bad function costs only its own tests.
-    A function whose calls hung or killed the worker :data:`STRIKES` times is not called again:
-    its later calls fail at once with the same reason, so a hanging function costs two time
-    limits, not one per test, while one call too slow for its limit costs its own test alone.
+    A function that killed the worker, or overran its limits :data:`STRIKES` times, is not
+    called again: its later calls fail at once with the same reason, so a hanging function
+    costs two time limits, not one per test, while one call too slow for its limit costs its
+    own test alone.
     With ``outputs`` the worker also records what each cell showed (:attr:`RunLog.cell_outputs`).
     """
 
@@ -335,7 +338,8 @@ class WorkerImpl(Impl):
                 self.log.note(exc.kind, f"{name} stopped the worker ({exc.kind}: {detail})")
                 text = f"{name} stopped the worker: {detail}"
             self._strikes[name] = self._strikes.get(name, 0) + 1
-            if self._strikes[name] >= STRIKES:
+            again = exc.kind == "timeout" and self._starts < MAX_STARTS - 2
+            if self._strikes[name] >= (STRIKES if again else 1):
                 self._broken[name] = text
             raise SubmissionError(text, stopped=True) from None
 

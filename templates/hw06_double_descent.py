@@ -341,8 +341,8 @@ plt.show()
 # $\hat\beta$ = `min_norm_solution(X, X @ beta + eps)` and record $\|\hat\beta - \beta\|^2$.
 # Return the mean of the recorded values as a Python `float`. The same arguments must give the
 # same number: draw, in this order in each trial, $X$ (`rng.standard_normal((n, p))`), $u$
-# (`rng.standard_normal(p)`) and the noise (`rng.standard_normal(n)` times $\sigma$), since the
-# grader replays these draws for seeds of its own. Validate as `gaussian_design_risk` does,
+# (`rng.standard_normal(p)`) and the noise (`rng.standard_normal(n)` times $\sigma$): the
+# checks replay these draws for seeds of their own. Validate as `gaussian_design_risk` does,
 # with `trials` an integer $\ge 1$ and `seed` an integer $\ge 0$.
 #
 # A random direction for $\beta$ changes nothing: the distribution of $X$ is rotation invariant,
@@ -415,7 +415,7 @@ plt.show()
 # are $y_i = \sin(\pi x_i) + \sigma\xi_i$ ($\sigma$ = `noise_std`). For every $p$ in `p_values`
 # fit $\hat w$ = `min_norm_solution` on `legendre_features(x, p)` and measure the test MSE of
 # $\hat f_p$ against the **noiseless** target, $\mathbb{E}_x[(\hat f_p(x) - \sin(\pi x))^2]$,
-# on the trial's 1000 test points. The grader replays these draws for seeds of its own, so keep
+# on the trial's 1000 test points. The checks replay these draws for seeds of their own, so keep
 # the order (a fine grid would estimate the same integral, but not the same numbers). Return,
 # for each $p$, the **median** over the trials, as a float64 array of the length of
 # `p_values`. `p_values` must be a non-empty vector of integers $\ge 1$, `n` and `trials`
