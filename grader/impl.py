@@ -286,7 +286,7 @@ class WorkerImpl(Impl):
             try:
                 worker_, self._ahead = self._ahead or self.spawn(), None
             except WorkerError as exc:
-                self.log.note("crashed", f"the worker could not start: {exc.detail}")
+                self.log.note(Status.GRADER_ERROR, f"the worker could not start: {exc.detail}")
                 break
             try:
                 errors, outputs = self._run_cells(worker_, sent)
@@ -294,7 +294,7 @@ class WorkerImpl(Impl):
                 worker_.close()
                 cell = self._running
                 if cell < 0:
-                    self.log.note("crashed", f"the worker could not start: {exc.detail}")
+                    self.log.note(Status.GRADER_ERROR, f"the worker could not start: {exc.detail}")
                     break
                 self._skip.append(cell)
                 self.log.cell_errors[cell] = exc.detail

@@ -24,13 +24,16 @@ from __future__ import annotations
 import ctypes
 import os
 import resource
+import stat
 import struct
+from collections.abc import Collection
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWUTS = 0x04000000
 CLONE_NEWIPC = 0x08000000
 CLONE_NEWNET = 0x40000000
 MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REC, MS_PRIVATE = 2, 4, 8, 1 << 14, 1 << 18
+MS_RDONLY, MS_REMOUNT, MS_BIND = 1, 32, 4096
 PR_SET_NO_NEW_PRIVS, PR_SET_SECCOMP, PR_CAPBSET_DROP = 38, 22, 24
 PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 47, 4
 SECCOMP_MODE_FILTER = 2
@@ -92,6 +95,16 @@ def _mount(source: str, target: str, kind: str | None, flags: int, data: str = "
     )
 
 
+def _mounts_under(folder: str, skip: Collection[str]) -> list[tuple[str, int]]:
+    """The mount points below ``folder`` but those in ``skip`` (written anew), parents first,
+    each with an ``O_PATH`` descriptor that still reaches it once a new mount hides ``folder``
+    (the sandbox's read-only binds of an interpreter or a project that lives under ``/tmp``)."""
+    with open("/proc/self/mountinfo") as table:
+        points = [line.split()[4] for line in table]
+    inside = [p for p in dict.fromkeys(points) if p.startswith(folder + "/") and p not in skip]
+    return [(p, os.open(p, os.O_PATH)) for p in sorted(inside, key=len)]
+
+
 def fresh_namespaces(tmp_bytes: int, files: dict[str, bytes]) -> None:
     """Own mount, IPC, UTS and network namespaces, new writable mounts, cwd ``/tmp``; then write
     ``files`` (path -> bytes, a fresh worker's few read-mostly files) into the new ``/tmp``."""
@@ -100,7 +113,17 @@ def fresh_namespaces(tmp_bytes: int, files: dict[str, bytes]) -> None:
     _mount("none", "/", None, MS_REC | MS_PRIVATE)  # nothing mounted here reaches the server
     plain = MS_NOSUID | MS_NODEV
     for target in ("/tmp", "/dev/shm"):
+        kept = _mounts_under(target, skip=files)  # a project checked out under /tmp
         _mount("tmpfs", target, "tmpfs", plain, f"size={tmp_bytes},mode=1777")
+        for path, fd in kept:
+            if stat.S_ISDIR(os.fstat(fd).st_mode):
+                os.makedirs(path, exist_ok=True)
+            else:  # a bound file (the font cache): a file to bind it on
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o644))
+            _mount(f"/proc/self/fd/{fd}", path, None, MS_BIND)
+            _mount("none", path, None, MS_REMOUNT | MS_BIND | MS_RDONLY | plain)
+            os.close(fd)
     _mount("mqueue", "/dev/mqueue", "mqueue", plain | MS_NOEXEC)  # this IPC namespace's queues
     os.chdir("/tmp")  # the old cwd is the server's /tmp
     for path, data in files.items():
