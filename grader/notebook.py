@@ -177,7 +177,7 @@ def read_notebook(path: Path) -> nbformat.NotebookNode:
         raise MalformedNotebook("the file is not text (is it a notebook?)") from None
     except json.JSONDecodeError as exc:
         raise MalformedNotebook(
-            f"the file is not valid JSON ({exc.msg}, line {exc.lineno}): it may be truncated; "
+            f"the file is not valid JSON ({exc.msg}: line {exc.lineno}); it may be truncated: "
             "save the notebook in Jupyter and submit again"
         ) from None
     except RecursionError:
