@@ -22,6 +22,22 @@ def legendre_risk_curve(p_values, n=16, trials=200, noise_std=0.1, seed=0):
     return errors.mean(axis=0)
 """
 
+
+def _formula_simulation(answer: str) -> str:
+    """A simulate_gaussian_risk that checks its arguments and returns ``answer``, an expression
+    of the closed form ``exact``, simulating nothing."""
+    return f"""\
+import numpy as np
+
+
+def simulate_gaussian_risk(n, p, r2, sigma2, trials, seed):
+    if min(n, p, trials) < 1 or r2 < 0 or sigma2 < 0 or seed < 0:
+        raise ValueError("n, p and trials must be >= 1, r2, sigma2 and seed >= 0")
+    exact = gaussian_design_risk(n, p, r2, sigma2)
+    return float({answer})
+"""
+
+
 MUTANTS = [
     Mutant(
         name="legendre_unnormalized",
@@ -90,31 +106,15 @@ def simulate_gaussian_risk(n, p, r2, sigma2, trials, seed):
         name="simulation_is_the_formula",
         question="simulate_gaussian_risk",
         why="returns the closed form: no simulation, no spread over seeds",
-        source="""\
-import numpy as np
-
-
-def simulate_gaussian_risk(n, p, r2, sigma2, trials, seed):
-    if min(n, p, trials) < 1 or r2 < 0 or sigma2 < 0 or seed < 0:
-        raise ValueError("n, p and trials must be >= 1, r2, sigma2 and seed >= 0")
-    return gaussian_design_risk(n, p, r2, sigma2)
-""",
+        source=_formula_simulation("exact"),
     ),
     Mutant(
         name="formula_plus_seeded_noise",
         question="simulate_gaussian_risk",
         why="the closed form plus noise of the right order, seeded: spread without a simulation",
-        source="""\
-import numpy as np
-
-
-def simulate_gaussian_risk(n, p, r2, sigma2, trials, seed):
-    if min(n, p, trials) < 1 or r2 < 0 or sigma2 < 0 or seed < 0:
-        raise ValueError("n, p and trials must be >= 1, r2, sigma2 and seed >= 0")
-    exact = gaussian_design_risk(n, p, r2, sigma2)
-    z = np.random.default_rng(seed).standard_normal()
-    return float(exact * (1 + 0.5 * z / np.sqrt(trials)))
-""",
+        source=_formula_simulation(
+            "exact * (1 + 0.5 * np.random.default_rng(seed).standard_normal() / np.sqrt(trials))"
+        ),
     ),
     Mutant(
         name="curve_of_last_term",

@@ -14,6 +14,23 @@ def _ab(x, v, w, activation):
 
 """
 
+
+def _unmeasured_exponent(answer: str) -> str:
+    """A width_exponent that checks its arguments and returns ``answer``, measuring nothing."""
+    return f"""\
+import numpy as np
+
+
+def width_exponent(widths, x=1.0, activation="tanh", seed=0):
+    widths = np.asarray(widths)
+    if widths.ndim != 1 or len(set(widths.tolist())) < 2:
+        raise ValueError(f"widths must hold two different values, got {{widths!r}}")
+    if x == 0:
+        raise ValueError("x must be nonzero")
+    return {answer}
+"""
+
+
 MUTANTS = [
     Mutant(
         name="net_divides_by_m",
@@ -107,35 +124,15 @@ def hessian_spectral_norm(x, v, w, activation="tanh"):
         name="constant_exponent",
         question="width_exponent",
         why="checks its arguments, then returns the answer -1/2 without measuring anything",
-        source="""\
-import numpy as np
-
-
-def width_exponent(widths, x=1.0, activation="tanh", seed=0):
-    widths = np.asarray(widths)
-    if widths.ndim != 1 or len(set(widths.tolist())) < 2:
-        raise ValueError(f"widths must hold two different values, got {widths!r}")
-    if x == 0:
-        raise ValueError("x must be nonzero")
-    return -0.5
-""",
+        source=_unmeasured_exponent("-0.5"),
     ),
     Mutant(
         name="constant_plus_seeded_noise",
         question="width_exponent",
         why="about -1/2 plus seeded noise: spread over seeds without any Hessian",
-        source="""\
-import numpy as np
-
-
-def width_exponent(widths, x=1.0, activation="tanh", seed=0):
-    widths = np.asarray(widths)
-    if widths.ndim != 1 or len(set(widths.tolist())) < 2:
-        raise ValueError(f"widths must hold two different values, got {widths!r}")
-    if x == 0:
-        raise ValueError("x must be nonzero")
-    return float(-0.495 + 0.01 * np.random.default_rng(seed).standard_normal())
-""",
+        source=_unmeasured_exponent(
+            "float(-0.495 + 0.01 * np.random.default_rng(seed).standard_normal())"
+        ),
     ),
     Mutant(
         name="gaussian_output_weights",
