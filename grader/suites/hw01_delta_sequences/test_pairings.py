@@ -127,10 +127,16 @@ def test_delta_prime_pairing_rejects_other_kernels(impl, kernel):
     )
 
 
-def exact_order(kernel, eps_values, a=0.0):
-    """The least-squares slope of log|<K_eps, exp(-(x - a)^2)> - exp(-a^2)| on ``eps_values``."""
+def pairing_errors(kernel, eps_values, a=0.0):
+    """|<K_eps, exp(-(x - a)^2)> - exp(-a^2)| for each eps."""
     pairings = np.array([gauss_pairing(kernel, e, a) for e in eps_values])
-    errors = np.abs(pairings - np.exp(-(a**2)))
+    return np.abs(pairings - np.exp(-(a**2)))
+
+
+def exact_order(kernel, eps_values, a=0.0, errors=None):
+    """The least-squares slope of the log of ``errors`` (default: :func:`pairing_errors`)
+    against log eps."""
+    errors = pairing_errors(kernel, eps_values, a) if errors is None else errors
     return np.polyfit(np.log(eps_values), np.log(errors), 1)[0]
 
 
@@ -141,8 +147,8 @@ def drawn_order_case(rng, kernel):
     while True:
         a, low = rng.uniform(0.0, 1.2), 10 ** rng.uniform(-2, np.log10(0.2))
         eps_values = np.geomspace(low, low * rng.uniform(4, 15), int(rng.integers(3, 9)))
-        errors = np.abs([gauss_pairing(kernel, e, a) - np.exp(-(a**2)) for e in eps_values])
-        slope = exact_order(kernel, eps_values, a)
+        errors = pairing_errors(kernel, eps_values, a)
+        slope = exact_order(kernel, eps_values, errors=errors)
         if errors.min() > 1e-4 and abs(slope - round(slope)) > 0.1:
             return a, eps_values, slope
 

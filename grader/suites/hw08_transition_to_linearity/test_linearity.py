@@ -67,10 +67,6 @@ def block_norms(x, v, w, activation="tanh"):
     return 0.5 * (np.abs(b) + np.hypot(b, 2 * a))
 
 
-def tanh_block_norms(x, v, w):
-    return block_norms(x, v, w, "tanh")
-
-
 # -- two_layer_net ------------------------------------------------------------------------------
 
 
@@ -172,10 +168,10 @@ def test_hessian_spectral_norm_at_a_million_neurons(impl):
     sup_w (|tanh''| + sqrt(tanh''^2 + 4 tanh'^2)) / 2 = 1.24080648 (COURSE.md)."""
     v, w = weights(10**6, 10, rademacher=True)
     got = impl.hessian_spectral_norm(1.0, v, w)
-    assert_close(got, np.max(tanh_block_norms(1.0, v, w)), rtol=1e-4,
+    assert_close(got, np.max(block_norms(1.0, v, w)), rtol=1e-4,
                  what="hessian_spectral_norm at m = 10^6")  # fmt: skip
     sup = -scipy.optimize.minimize_scalar(
-        lambda z: -tanh_block_norms(1.0, np.ones(1), np.array([z]))[0],
+        lambda z: -block_norms(1.0, np.ones(1), np.array([z]))[0],
         bounds=(0.0, 2.0),
         method="bounded",
         options={"xatol": 1e-12},
@@ -341,7 +337,7 @@ def test_output_hessian_norm_stays_of_order_one_at_large_width(impl):
     grad = np.concatenate([np.tanh(w), v * (1 - np.tanh(w) ** 2)]) / 100.0
     rank_one = s * (1 - s) * grad @ grad
     got = float(impl.output_nonlinearity_hessian_norm(1.0, v, w))
-    assert abs(got - rank_one) <= s * np.max(tanh_block_norms(1.0, v, w)) * (1 + 1e-9), (
+    assert abs(got - rank_one) <= s * np.max(block_norms(1.0, v, w)) * (1 + 1e-9), (
         "at m = 10^4 the norm should be s(1 - s) ||grad f||^2 (order 1) up to s ||H|| (order "
         "m^(-1/2)): the rank-one term does not vanish with width"
     )
